@@ -1,0 +1,223 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .forms import EnterpriseAdminForm
+from .models import (
+    Cluster,
+    ClusterIndicator,
+    Designation,
+    Enterprise,
+    GIProduct,
+    Honour,
+    Region,
+    RegionIndicator,
+    Standard,
+    StandardizationPilot,
+    StandardRole,
+    Trademark,
+    User,
+)
+from .selectors import visible_clusters, visible_enterprises
+
+AUDIT_FIELDS = ("created_at", "updated_at")
+
+
+class AuditedAdmin(SimpleHistoryAdmin):
+    readonly_fields = AUDIT_FIELDS
+    list_per_page = 50
+
+
+@admin.register(Region)
+class RegionAdmin(AuditedAdmin):
+    list_display = ("name", "code", "level", "parent")
+    list_filter = ("level",)
+    search_fields = ("name", "code")
+    autocomplete_fields = ("parent",)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "last_name", "first_name", "jurisdiction", "organisation", "is_staff", "is_active")
+    list_filter = ("groups", "is_staff", "is_active", "jurisdiction")
+    search_fields = ("username", "first_name", "last_name", "email", "organisation")
+    autocomplete_fields = ("jurisdiction",)
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("Bureau"), {"fields": ("jurisdiction", "organisation", "phone")}),
+    )
+    add_fieldsets = (
+        *BaseUserAdmin.add_fieldsets,
+        (_("Bureau"), {"fields": ("jurisdiction", "organisation", "groups")}),
+    )
+
+
+class EnterpriseInline(admin.TabularInline):
+    model = Enterprise
+    fields = ("name", "credit_code", "county", "size", "is_leading")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ClusterIndicatorInline(admin.TabularInline):
+    model = ClusterIndicator
+    fields = ("year", "enterprise_count", "output_value", "total_profit", "source", "synthetic")
+    extra = 0
+
+
+class ScopedAdminMixin:
+    """Staff with a jurisdiction see only its records in admin, as on the pages."""
+
+    scope = None
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser and request.user.jurisdiction_id is None:
+            return queryset
+        return queryset.filter(pk__in=self.scope(request.user).values("pk"))
+
+
+@admin.register(Cluster)
+class ClusterAdmin(ScopedAdminMixin, AuditedAdmin):
+    scope = staticmethod(visible_clusters)
+    list_display = ("name", "county", "industry", "level", "featured", "year_designated", "active", "synthetic")
+    list_filter = ("level", "featured", "active", "synthetic", "county")
+    search_fields = ("name", "industry", "description")
+    autocomplete_fields = ("county",)
+    inlines = [ClusterIndicatorInline, EnterpriseInline]
+    list_select_related = ("county",)
+
+
+class HoldingInline(admin.TabularInline):
+    extra = 0
+    autocomplete_fields = ()
+
+
+class HonourInline(HoldingInline):
+    model = Honour
+    fields = ("kind", "title", "year", "date", "source", "synthetic")
+
+
+class DesignationInline(HoldingInline):
+    model = Designation
+    fields = ("kind", "date", "source", "synthetic")
+
+
+class TrademarkInline(HoldingInline):
+    model = Trademark
+    fields = ("name", "kind", "registration_number", "date", "source", "synthetic")
+
+
+class StandardRoleInline(HoldingInline):
+    model = StandardRole
+    fields = ("standard", "role", "date", "source", "synthetic")
+    autocomplete_fields = ("standard",)
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(ScopedAdminMixin, AuditedAdmin):
+    form = EnterpriseAdminForm
+    scope = staticmethod(visible_enterprises)
+    list_display = ("name", "credit_code", "county", "cluster", "size", "is_leading", "synthetic")
+    list_filter = ("size", "is_leading", "synthetic", "county", "cluster")
+    search_fields = ("name", "credit_code")
+    autocomplete_fields = ("county", "cluster")
+    inlines = [HonourInline, DesignationInline, TrademarkInline, StandardRoleInline]
+    list_select_related = ("county", "cluster")
+
+
+class HoldingAdmin(AuditedAdmin):
+    list_filter = ("synthetic",)
+    date_hierarchy = "date"
+
+
+@admin.register(Honour)
+class HonourAdmin(HoldingAdmin):
+    list_display = ("title", "kind", "year", "enterprise", "date", "synthetic")
+    list_filter = ("kind", "year", "synthetic")
+    search_fields = ("title", "enterprise__name")
+    autocomplete_fields = ("enterprise",)
+    list_select_related = ("enterprise",)
+
+
+@admin.register(Designation)
+class DesignationAdmin(HoldingAdmin):
+    list_display = ("enterprise", "kind", "date", "synthetic")
+    list_filter = ("kind", "synthetic")
+    search_fields = ("enterprise__name",)
+    autocomplete_fields = ("enterprise",)
+    list_select_related = ("enterprise",)
+
+
+@admin.register(Trademark)
+class TrademarkAdmin(HoldingAdmin):
+    list_display = ("name", "kind", "enterprise", "registration_number", "date", "synthetic")
+    list_filter = ("kind", "synthetic")
+    search_fields = ("name", "registration_number", "enterprise__name")
+    autocomplete_fields = ("enterprise",)
+    list_select_related = ("enterprise",)
+
+
+@admin.register(GIProduct)
+class GIProductAdmin(HoldingAdmin):
+    list_display = ("name", "region", "cluster", "date", "synthetic")
+    search_fields = ("name",)
+    autocomplete_fields = ("region", "cluster")
+    list_select_related = ("region", "cluster")
+
+
+class StandardRoleOfStandardInline(admin.TabularInline):
+    model = StandardRole
+    fields = ("enterprise", "role", "date", "source", "synthetic")
+    autocomplete_fields = ("enterprise",)
+    extra = 0
+
+
+@admin.register(Standard)
+class StandardAdmin(AuditedAdmin):
+    list_display = ("number", "title", "level", "year", "synthetic")
+    list_filter = ("level", "year", "synthetic")
+    search_fields = ("number", "title")
+    inlines = [StandardRoleOfStandardInline]
+
+
+@admin.register(StandardRole)
+class StandardRoleAdmin(HoldingAdmin):
+    list_display = ("standard", "enterprise", "role", "date", "synthetic")
+    list_filter = ("role", "standard__level", "synthetic")
+    search_fields = ("standard__number", "standard__title", "enterprise__name")
+    autocomplete_fields = ("standard", "enterprise")
+    list_select_related = ("standard", "enterprise")
+
+
+@admin.register(StandardizationPilot)
+class StandardizationPilotAdmin(HoldingAdmin):
+    list_display = ("name", "level", "status", "cluster", "enterprise", "date")
+    list_filter = ("level", "status", "synthetic")
+    search_fields = ("name", "cluster__name", "enterprise__name")
+    autocomplete_fields = ("cluster", "enterprise")
+    list_select_related = ("cluster", "enterprise")
+
+
+@admin.register(ClusterIndicator)
+class ClusterIndicatorAdmin(AuditedAdmin):
+    list_display = ("cluster", "year", "enterprise_count", "output_value", "total_profit", "synthetic")
+    list_filter = ("year", "synthetic")
+    search_fields = ("cluster__name",)
+    autocomplete_fields = ("cluster",)
+    list_select_related = ("cluster",)
+
+
+@admin.register(RegionIndicator)
+class RegionIndicatorAdmin(AuditedAdmin):
+    list_display = ("region", "label", "value", "unit", "as_of")
+    list_filter = ("region", "as_of")
+    search_fields = ("label", "key", "source")
+    autocomplete_fields = ("region",)
+    list_select_related = ("region",)

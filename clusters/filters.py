@@ -1,0 +1,78 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import Cluster, Designation, Enterprise
+from .selectors import has_designation, visible_clusters, visible_counties
+
+
+class ScopedFilterSet(django_filters.FilterSet):
+    """A FilterSet whose choices are limited to the requesting user's jurisdiction."""
+
+    def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
+        super().__init__(data, queryset, request=request, **kwargs)
+        user = request.user
+        if "county" in self.filters:
+            self.filters["county"].queryset = visible_counties(user)
+        if "cluster" in self.filters:
+            self.filters["cluster"].queryset = visible_clusters(user).order_by("name")
+
+
+class ClusterFilter(ScopedFilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    county = django_filters.ModelChoiceFilter(label=_("County"), queryset=None)
+    level = django_filters.ChoiceFilter(label=_("Level"), choices=Cluster.Level.choices)
+    industry = django_filters.ChoiceFilter(label=_("Industry"), choices=[])
+    featured = django_filters.BooleanFilter(label=_("Featured industrial cluster"))
+    ordering = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=[("name", "name"), ("year_designated", "year"), ("enterprise_count", "enterprises")],
+        field_labels={"name": _("Name"), "year_designated": _("Year designated"), "enterprise_count": _("Enterprises")},
+    )
+
+    class Meta:
+        model = Cluster
+        fields = ["q", "county", "level", "industry", "featured"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        industries = (
+            visible_clusters(self.request.user).order_by("industry").values_list("industry", flat=True).distinct()
+        )
+        self.filters["industry"].extra["choices"] = [(i, i) for i in industries]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(industry__icontains=value) | Q(description__icontains=value)
+        )
+
+
+class EnterpriseFilter(ScopedFilterSet):
+    q = django_filters.CharFilter(label=_("Name or credit code"), method="search")
+    cluster = django_filters.ModelChoiceFilter(label=_("Cluster"), queryset=None)
+    county = django_filters.ModelChoiceFilter(label=_("County"), queryset=None)
+    designation = django_filters.ChoiceFilter(
+        label=_("Designation"), choices=Designation.Kind.choices, method="with_designation"
+    )
+    is_leading = django_filters.BooleanFilter(label=_("Leading enterprise"))
+    ordering = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=[("name", "name"), ("honour_count", "honours"), ("standard_count", "standards")],
+        field_labels={"name": _("Name"), "honour_count": _("Honours"), "standard_count": _("Standards")},
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = ["q", "cluster", "county", "designation", "is_leading"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(credit_code__icontains=value.upper()))
+
+    def with_designation(self, queryset, name, value):
+        return queryset.filter(has_designation(value))

@@ -1,0 +1,55 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Enterprise, User
+from .selectors import visible_clusters, visible_counties
+from .validators import normalise_credit_code, validate_credit_code
+
+
+class EnterpriseForm(forms.ModelForm):
+    class Meta:
+        model = Enterprise
+        fields = [
+            "name",
+            "credit_code",
+            "county",
+            "cluster",
+            "size",
+            "is_leading",
+            "address",
+            "contact_person",
+            "contact_phone",
+        ]
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = visible_counties(user)
+        self.fields["cluster"].queryset = visible_clusters(user).select_related("county").order_by("name")
+        self.fields["credit_code"].help_text = _("18 characters as on the business licence, e.g. 91130283MA0CXXXXXX.")
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save")))
+
+    def clean_credit_code(self) -> str:
+        code = normalise_credit_code(self.cleaned_data["credit_code"])
+        validate_credit_code(code)
+        existing = Enterprise.objects.filter(credit_code=code).exclude(pk=self.instance.pk).first()
+        if existing is not None:
+            raise forms.ValidationError(
+                _("This credit code is already registered to %(name)s."), code="unique", params={"name": existing.name}
+            )
+        return code
+
+    def clean_name(self) -> str:
+        return self.cleaned_data["name"].strip()
+
+
+class EnterpriseAdminForm(forms.ModelForm):
+    """Admin uses the same credit-code rule as the pages."""
+
+    class Meta:
+        model = Enterprise
+        fields = [*EnterpriseForm.Meta.fields, "source", "synthetic"]
+
+    clean_credit_code = EnterpriseForm.clean_credit_code

@@ -1,0 +1,111 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from .filters import ClusterFilter, EnterpriseFilter
+from .forms import EnterpriseForm
+from .models import Cluster, Honour
+from .selectors import (
+    cluster_holdings,
+    enterprise_holdings,
+    get_cluster_for_user,
+    get_enterprise_for_user,
+    visible_clusters,
+    visible_enterprises,
+)
+from .selectors import (
+    cluster_list as select_cluster_list,
+)
+from .selectors import (
+    enterprise_list as select_enterprise_list,
+)
+
+
+def _page(request: HttpRequest, queryset):
+    return Paginator(queryset, settings.PAGINATE_BY).get_page(request.GET.get("page"))
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context = {}
+    if user.has_perm("clusters.view_cluster"):
+        clusters = visible_clusters(user)
+        context["cluster_counts"] = clusters.aggregate(
+            total=Count("pk"),
+            provincial=Count("pk", filter=Q(level=Cluster.Level.PROVINCIAL)),
+            municipal=Count("pk", filter=Q(level=Cluster.Level.MUNICIPAL)),
+            featured=Count("pk", filter=Q(featured=True)),
+        )
+        context["enterprise_count"] = visible_enterprises(user).count()
+        context["honour_counts"] = Honour.objects.filter(enterprise__in=visible_enterprises(user)).aggregate(
+            provincial=Count("pk", filter=Q(kind=Honour.Kind.PROVINCIAL_QUALITY_AWARD)),
+            municipal=Count("pk", filter=Q(kind=Honour.Kind.MUNICIPAL_QUALITY_AWARD)),
+            china=Count("pk", filter=Q(kind=Honour.Kind.CHINA_QUALITY_AWARD)),
+        )
+    return render(request, "home.html", context)
+
+
+@permission_required("clusters.view_cluster", raise_exception=True)
+def cluster_list(request: HttpRequest) -> HttpResponse:
+    queryset = select_cluster_list(request.user).order_by("-level", "name")
+    cluster_filter = ClusterFilter(request.GET or None, queryset=queryset, request=request)
+    page = _page(request, cluster_filter.qs)
+    return render(request, "clusters/cluster_list.html", {"filter": cluster_filter, "page": page})
+
+
+@permission_required("clusters.view_cluster", raise_exception=True)
+def cluster_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    cluster = get_cluster_for_user(request.user, pk)
+    enterprises = visible_enterprises(request.user).filter(cluster=cluster).select_related("county")
+    enterprises = enterprises.order_by("-is_leading", "name")
+    context = {
+        "cluster": cluster,
+        "enterprises": _page(request, enterprises),
+        **cluster_holdings(cluster),
+    }
+    return render(request, "clusters/cluster_detail.html", context)
+
+
+@permission_required("clusters.view_enterprise", raise_exception=True)
+def enterprise_list(request: HttpRequest) -> HttpResponse:
+    queryset = select_enterprise_list(request.user).order_by("name")
+    enterprise_filter = EnterpriseFilter(request.GET or None, queryset=queryset, request=request)
+    page = _page(request, enterprise_filter.qs)
+    return render(request, "clusters/enterprise_list.html", {"filter": enterprise_filter, "page": page})
+
+
+@permission_required("clusters.view_enterprise", raise_exception=True)
+def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = get_enterprise_for_user(request.user, pk)
+    context = {
+        "enterprise": enterprise,
+        "can_change": request.user.has_perm("clusters.change_enterprise"),
+        **enterprise_holdings(enterprise),
+    }
+    return render(request, "clusters/enterprise_detail.html", context)
+
+
+@permission_required("clusters.add_enterprise", raise_exception=True)
+def enterprise_create(request: HttpRequest) -> HttpResponse:
+    form = EnterpriseForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        enterprise = form.save()
+        messages.success(request, _("Enterprise %(name)s was added.") % {"name": enterprise.name})
+        return redirect(enterprise)
+    return render(request, "clusters/enterprise_form.html", {"form": form})
+
+
+@permission_required("clusters.change_enterprise", raise_exception=True)
+def enterprise_update(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = get_enterprise_for_user(request.user, pk)
+    form = EnterpriseForm(request.POST or None, instance=enterprise, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Enterprise %(name)s was saved.") % {"name": enterprise.name})
+        return redirect(enterprise)
+    return render(request, "clusters/enterprise_form.html", {"form": form, "enterprise": enterprise})
