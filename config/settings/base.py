@@ -125,3 +125,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Demo accounts may be created by `load_seeds --demo-users` only where this is true.
+DEMO_USERS_ALLOWED = False
+DEMO_PASSWORD = "demo-2021-tangshan"
