@@ -79,11 +79,15 @@ def test_any_code_with_its_computed_check_character_is_valid_and_any_other_is_no
 
 
 @given(st.text(max_size=30))
-def test_arbitrary_input_is_either_valid_or_a_validation_error(value):
+def test_arbitrary_input_is_either_a_well_formed_code_or_a_validation_error(value):
     try:
         validate_credit_code(value)
-    except ValidationError:
-        pass
+    except ValidationError as error:
+        assert error.code in {"length", "character", "check"}
+    else:
+        code = value.strip().upper()
+        assert len(code) == 18
+        assert set(code) <= set(CREDIT_CODE_CHARSET)
 
 
 @pytest.mark.parametrize(
