@@ -9,6 +9,7 @@ from clusters import views as cluster_views
 urlpatterns = [
     path("", cluster_views.home, name="home"),
     path("clusters/", include("clusters.urls")),
+    path("assistance/", include("assistance.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

@@ -1,6 +1,18 @@
 """Settings for the test suite."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
+
+PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="quality-test-private-"))
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    },
+}
 
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]

@@ -1,0 +1,179 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from clusters.admin import AUDIT_FIELDS, AuditedAdmin
+
+from .models import (
+    Attachment,
+    Expert,
+    ServiceLevel,
+    ServicePartner,
+    SupportTeam,
+    TeamMembership,
+    Ticket,
+    TicketCategory,
+    TicketEvent,
+    Training,
+    Visit,
+)
+
+
+class TeamMembershipInline(admin.TabularInline):
+    model = TeamMembership
+    fields = ("user", "joined_on", "left_on")
+    autocomplete_fields = ("user",)
+    extra = 0
+
+
+@admin.register(SupportTeam)
+class SupportTeamAdmin(AuditedAdmin):
+    list_display = ("name", "region", "leader", "active_from", "active_until")
+    list_filter = ("region",)
+    search_fields = ("name", "description")
+    autocomplete_fields = ("region", "leader", "experts", "clusters")
+    inlines = [TeamMembershipInline]
+    list_select_related = ("region", "leader")
+
+
+@admin.register(Expert)
+class ExpertAdmin(AuditedAdmin):
+    list_display = ("name", "organisation", "specialities", "user", "active", "synthetic")
+    list_filter = ("active", "synthetic")
+    search_fields = ("name", "organisation", "specialities")
+    autocomplete_fields = ("user",)
+
+
+@admin.register(TicketCategory)
+class TicketCategoryAdmin(AuditedAdmin):
+    list_display = ("name", "code", "active", "position")
+    list_editable = ("active", "position")
+    search_fields = ("name", "code")
+
+    def has_delete_permission(self, request, obj=None):
+        # Retire a category instead: old tickets keep it.
+        return False
+
+
+@admin.register(ServicePartner)
+class ServicePartnerAdmin(AuditedAdmin):
+    list_display = ("name", "active")
+    list_filter = ("active",)
+    search_fields = ("name",)
+
+
+@admin.register(ServiceLevel)
+class ServiceLevelAdmin(AuditedAdmin):
+    list_display = ("priority", "days")
+    list_editable = ("days",)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class TicketEventInline(admin.TabularInline):
+    model = TicketEvent
+    fields = ("at", "action", "from_status", "to_status", "actor", "note")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    fields = ("original_name", "content_type", "size", "uploaded_by", "uploaded_at")
+    readonly_fields = fields
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Ticket)
+class TicketAdmin(SimpleHistoryAdmin):
+    """State changes go through the ticket pages, which apply the lifecycle rules; admin edits the rest."""
+
+    list_display = ("number", "title", "enterprise", "category", "status", "priority", "team", "assignee", "due_at")
+    list_filter = ("status", "priority", "category", "channel", "team", "synthetic")
+    search_fields = ("number", "title", "enterprise__name")
+    autocomplete_fields = ("enterprise", "partner", "raised_in_visit")
+    readonly_fields = (
+        "number",
+        "status",
+        "team",
+        "assignee",
+        "opened_at",
+        "due_at",
+        "waiting_since",
+        "resolved_at",
+        "closed_at",
+        "cancel_reason",
+        "created_by",
+        "updated_by",
+        "version",
+        *AUDIT_FIELDS,
+    )
+    inlines = [TicketEventInline, AttachmentInline]
+    list_select_related = ("enterprise", "category", "team", "assignee")
+    date_hierarchy = "opened_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.version += 1
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Visit)
+class VisitAdmin(AuditedAdmin):
+    list_display = ("date", "enterprise", "team", "purpose", "synthetic")
+    list_filter = ("team", "synthetic")
+    search_fields = ("enterprise__name", "purpose", "findings")
+    autocomplete_fields = ("enterprise", "team", "inspectors", "experts", "tickets_worked")
+    inlines = [AttachmentInline]
+    list_select_related = ("enterprise", "team")
+    date_hierarchy = "date"
+
+
+@admin.register(Training)
+class TrainingAdmin(AuditedAdmin):
+    list_display = ("date", "title", "category", "region", "attendee_count", "synthetic")
+    list_filter = ("category", "region", "synthetic")
+    search_fields = ("title", "place")
+    autocomplete_fields = ("region", "clusters", "experts", "enterprises")
+    list_select_related = ("category", "region")
+    date_hierarchy = "date"
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ("original_name", "ticket", "visit", "content_type", "size", "uploaded_by", "uploaded_at")
+    search_fields = ("original_name", "ticket__number")
+    readonly_fields = ("ticket", "visit", "file", "original_name", "content_type", "size", "uploaded_by", "uploaded_at")
+    list_select_related = ("ticket", "visit", "uploaded_by")
+
+    def has_add_permission(self, request):
+        # Files are added on the ticket and visit pages, which check their content.
+        return False
+
+
+@admin.register(TicketEvent)
+class TicketEventAdmin(admin.ModelAdmin):
+    list_display = ("ticket", "action", "from_status", "to_status", "actor", "at")
+    list_filter = ("action", "to_status")
+    search_fields = ("ticket__number", "note")
+    readonly_fields = ("ticket", "action", "from_status", "to_status", "actor", "at", "note")
+    list_select_related = ("ticket", "actor")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

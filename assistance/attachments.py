@@ -1,0 +1,102 @@
+"""What files may be attached: checked on their content, not only their name."""
+
+import zipfile
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class FileKind:
+    content_type: str
+    extensions: tuple[str, ...]
+
+
+JPEG = FileKind("image/jpeg", (".jpg", ".jpeg"))
+PNG = FileKind("image/png", (".png",))
+PDF = FileKind("application/pdf", (".pdf",))
+DOCX = FileKind("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (".docx",))
+XLSX = FileKind("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",))
+PPTX = FileKind("application/vnd.openxmlformats-officedocument.presentationml.presentation", (".pptx",))
+LEGACY_OFFICE = {
+    ".doc": FileKind("application/msword", (".doc",)),
+    ".xls": FileKind("application/vnd.ms-excel", (".xls",)),
+    ".ppt": FileKind("application/vnd.ms-powerpoint", (".ppt",)),
+}
+OOXML_PARTS = {"word/": DOCX, "xl/": XLSX, "ppt/": PPTX}
+ALLOWED_EXTENSIONS = sorted(
+    {ext for kind in (JPEG, PNG, PDF, DOCX, XLSX, PPTX, *LEGACY_OFFICE.values()) for ext in kind.extensions}
+)
+
+
+def _sniff(upload: UploadedFile, extension: str) -> FileKind | None:
+    """The kind the file's bytes show it to be, or None if it is none we accept."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return LEGACY_OFFICE.get(extension)
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                names = archive.namelist()
+        except zipfile.BadZipFile:
+            return None
+        finally:
+            upload.seek(0)
+        if "[Content_Types].xml" not in names:
+            return None
+        for prefix, kind in OOXML_PARTS.items():
+            if any(name.startswith(prefix) for name in names):
+                return kind
+    return None
+
+
+def safe_filename(name: str) -> str:
+    """A download name without path parts or characters a header could misread."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if ch.isprintable() and ch not in '"\r\n;')
+    return base.strip(" .") or "attachment"
+
+
+def check_upload(upload: UploadedFile) -> FileKind:
+    """Refuse a file that is too large, or whose content is not an allowed kind or does not match its name."""
+    if upload.size > settings.ATTACHMENT_MAX_BYTES:
+        raise ValidationError(
+            _("The file is %(size).1f MB; the limit is %(limit).1f MB."),
+            code="too_large",
+            params={"size": upload.size / 1_048_576, "limit": settings.ATTACHMENT_MAX_BYTES / 1_048_576},
+        )
+    name = upload.name or ""
+    extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    if extension not in ALLOWED_EXTENSIONS:
+        raise ValidationError(
+            _("Files of this type cannot be attached. Allowed: %(allowed)s."),
+            code="extension",
+            params={"allowed": ", ".join(ALLOWED_EXTENSIONS)},
+        )
+    kind = _sniff(upload, extension)
+    if kind is None or extension not in kind.extensions:
+        raise ValidationError(
+            _(
+                "The file's content does not match its name %(name)s; only real photos, PDFs and office documents are accepted."
+            ),
+            code="content",
+            params={"name": safe_filename(name)},
+        )
+    return kind
+
+
+def storage_name(name: str) -> str:
+    """The name the file is stored under (the original name is kept separately)."""
+    return get_valid_filename(safe_filename(name)) or "attachment"

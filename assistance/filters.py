@@ -1,0 +1,116 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clusters.filters import ScopedFilterSet
+from clusters.models import User
+
+from .models import Priority, Ticket, TicketCategory, Training, Visit
+from .selectors import visible_teams
+
+
+class TicketFilter(ScopedFilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=Ticket.Status.choices, widget=forms.SelectMultiple(attrs={"size": 3})
+    )
+    category = django_filters.ModelChoiceFilter(label=_("Category"), queryset=TicketCategory.objects.all())
+    priority = django_filters.ChoiceFilter(label=_("Priority"), choices=Priority.choices)
+    cluster = django_filters.ModelChoiceFilter(label=_("Cluster"), queryset=None, field_name="enterprise__cluster")
+    county = django_filters.ModelChoiceFilter(label=_("County"), queryset=None, field_name="enterprise__county")
+    team = django_filters.ModelChoiceFilter(label=_("Team"), queryset=None)
+    assignee = django_filters.ModelChoiceFilter(label=_("Assignee"), queryset=None)
+    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    opened_after = django_filters.DateFilter(
+        label=_("Opened from"),
+        field_name="opened_at",
+        lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    opened_before = django_filters.DateFilter(
+        label=_("Opened until"),
+        field_name="opened_at",
+        lookup_expr="date__lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    ordering = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=[("opened_at", "opened"), ("due_at", "due"), ("number", "number"), ("priority", "priority")],
+        field_labels={"opened_at": _("Opened"), "due_at": _("Due"), "number": _("Number"), "priority": _("Priority")},
+    )
+
+    class Meta:
+        model = Ticket
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.request.user
+        teams = visible_teams(user)
+        self.filters["team"].queryset = teams
+        self.filters["assignee"].queryset = (
+            User.objects.filter(memberships__team__in=teams).distinct().order_by("username")
+        )
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(number__icontains=value)
+            | Q(title__icontains=value)
+            | Q(description__icontains=value)
+            | Q(enterprise__name__icontains=value)
+        )
+
+    def filter_overdue(self, queryset, name, value):
+        condition = Ticket.overdue_q(timezone.now())
+        return queryset.filter(condition) if value else queryset.exclude(condition)
+
+
+class VisitFilter(ScopedFilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    cluster = django_filters.ModelChoiceFilter(label=_("Cluster"), queryset=None, field_name="enterprise__cluster")
+    county = django_filters.ModelChoiceFilter(label=_("County"), queryset=None, field_name="enterprise__county")
+    date_after = django_filters.DateFilter(
+        label=_("From"), field_name="date", lookup_expr="gte", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_before = django_filters.DateFilter(
+        label=_("Until"), field_name="date", lookup_expr="lte", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = Visit
+        fields = []
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(enterprise__name__icontains=value) | Q(purpose__icontains=value) | Q(findings__icontains=value)
+        )
+
+
+class TrainingFilter(ScopedFilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    category = django_filters.ModelChoiceFilter(label=_("Topic"), queryset=TicketCategory.objects.all())
+    cluster = django_filters.ModelChoiceFilter(label=_("Cluster"), queryset=None, field_name="clusters", distinct=True)
+    date_after = django_filters.DateFilter(
+        label=_("From"), field_name="date", lookup_expr="gte", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_before = django_filters.DateFilter(
+        label=_("Until"), field_name="date", lookup_expr="lte", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = Training
+        fields = []
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(place__icontains=value))

@@ -1,0 +1,226 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clusters.models import User
+from clusters.selectors import visible_clusters, visible_enterprises, visible_regions
+
+from .models import Expert, Priority, ServicePartner, Ticket, TicketCategory, Training, Visit
+from .selectors import visible_teams, visible_tickets
+from .services import team_of
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _helper(label) -> FormHelper:
+    helper = FormHelper()
+    helper.add_input(Submit("submit", label))
+    return helper
+
+
+def active_categories():
+    return TicketCategory.objects.filter(active=True)
+
+
+class TicketForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Ticket
+        fields = ["enterprise", "category", "title", "description", "channel", "priority", "partner", "satisfaction"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = visible_enterprises(user).order_by("name")
+        categories = active_categories()
+        if self.instance.pk:
+            # A retired category stays selectable on the tickets that already use it.
+            categories = categories | TicketCategory.objects.filter(pk=self.instance.category_id)
+            self.fields["enterprise"].disabled = True
+            self.fields["version"].initial = self.instance.version
+        else:
+            del self.fields["satisfaction"]
+            del self.fields["version"]
+        self.fields["category"].queryset = categories.distinct()
+        self.fields["partner"].queryset = ServicePartner.objects.filter(active=True)
+        self.helper = _helper(_("Save"))
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise forms.ValidationError(_("Give the ticket a title."))
+        return title
+
+
+class AssignForm(forms.Form):
+    team = forms.ModelChoiceField(label=_("Team"), queryset=None)
+    assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=None)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, user: User, ticket: Ticket, **kwargs):
+        super().__init__(*args, **kwargs)
+        teams = visible_teams(user)
+        self.fields["team"].queryset = teams
+        self.fields["assignee"].queryset = (
+            User.objects.filter(memberships__team__in=teams, memberships__left_on__isnull=True)
+            .distinct()
+            .order_by("username")
+        )
+        self.fields["assignee"].label_from_instance = lambda u: u.display_name
+        self.initial.setdefault("team", ticket.team_id)
+        self.initial.setdefault("assignee", ticket.assignee_id)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.CharField(label=_("Resolution"), widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for cancelling"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+ACTION_FORMS = {"assign": AssignForm, "resolve": ResolveForm, "cancel": CancelForm}
+
+
+def action_form(action: str, data=None, *, user: User, ticket: Ticket):
+    form_class = ACTION_FORMS.get(action, NoteForm)
+    if form_class is AssignForm:
+        return form_class(data, user=user, ticket=ticket, prefix=action)
+    return form_class(data, prefix=action)
+
+
+class VisitForm(forms.ModelForm):
+    """A visit, with an optional ticket raised during it; quick to fill on a phone."""
+
+    raise_ticket = forms.BooleanField(label=_("Raise a help ticket from this visit"), required=False)
+    ticket_category = forms.ModelChoiceField(label=_("Ticket category"), queryset=None, required=False)
+    ticket_title = forms.CharField(label=_("Ticket title"), max_length=200, required=False)
+    ticket_description = forms.CharField(
+        label=_("Ticket description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    ticket_priority = forms.ChoiceField(label=_("Ticket priority"), choices=Priority.choices, initial=Priority.NORMAL)
+
+    class Meta:
+        model = Visit
+        fields = [
+            "date",
+            "enterprise",
+            "team",
+            "inspectors",
+            "experts",
+            "purpose",
+            "findings",
+            "solved_on_site",
+            "follow_up",
+            "tickets_worked",
+        ]
+        widgets = {
+            "date": DATE_INPUT,
+            "findings": forms.Textarea(attrs={"rows": 3}),
+            "solved_on_site": forms.Textarea(attrs={"rows": 3}),
+            "follow_up": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.user = user
+        self.fields["date"].initial = today
+        self.fields["enterprise"].queryset = visible_enterprises(user).order_by("name")
+        self.fields["team"].queryset = visible_teams(user)
+        self.fields["team"].initial = team_of(user, today)
+        self.fields["inspectors"].queryset = User.objects.filter(
+            memberships__team__in=visible_teams(user)
+        ).distinct() | User.objects.filter(pk=user.pk)
+        self.fields["inspectors"].queryset = self.fields["inspectors"].queryset.distinct().order_by("username")
+        self.fields["inspectors"].initial = [user.pk]
+        self.fields["inspectors"].label_from_instance = lambda u: u.display_name
+        self.fields["experts"].queryset = Expert.objects.filter(active=True)
+        self.fields["experts"].required = False
+        self.fields["tickets_worked"].queryset = (
+            visible_tickets(user).filter(status__in=Ticket.OPEN_STATUSES).select_related("enterprise")
+        )
+        self.fields["tickets_worked"].required = False
+        self.fields["ticket_category"].queryset = active_categories()
+        self.helper = _helper(_("Save visit"))
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError(_("A visit cannot be dated in the future."))
+        return date
+
+    def clean(self):
+        cleaned = super().clean()
+        enterprise = cleaned.get("enterprise")
+        worked = cleaned.get("tickets_worked") or []
+        if enterprise and any(t.enterprise_id != enterprise.pk for t in worked):
+            self.add_error(
+                "tickets_worked", _("Only tickets of the visited enterprise can be worked on in this visit.")
+            )
+        if cleaned.get("raise_ticket"):
+            if not cleaned.get("ticket_category"):
+                self.add_error("ticket_category", _("Choose the category of the new ticket."))
+            if not (cleaned.get("ticket_title") or "").strip():
+                self.add_error("ticket_title", _("Give the new ticket a title."))
+        return cleaned
+
+    def ticket_data(self) -> dict | None:
+        if not self.cleaned_data.get("raise_ticket"):
+            return None
+        return {
+            "category": self.cleaned_data["ticket_category"],
+            "title": self.cleaned_data["ticket_title"].strip(),
+            "description": self.cleaned_data.get("ticket_description", ""),
+            "priority": self.cleaned_data["ticket_priority"],
+        }
+
+    def visit_data(self) -> dict:
+        return {
+            field: self.cleaned_data[field]
+            for field in ("date", "enterprise", "team", "purpose", "findings", "solved_on_site", "follow_up")
+        }
+
+
+class TrainingForm(forms.ModelForm):
+    class Meta:
+        model = Training
+        fields = [
+            "date",
+            "title",
+            "category",
+            "region",
+            "place",
+            "attendee_count",
+            "clusters",
+            "experts",
+            "enterprises",
+        ]
+        widgets = {"date": DATE_INPUT}
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = visible_regions(user)
+        self.fields["region"].initial = user.jurisdiction_id
+        categories = active_categories()
+        if self.instance.pk:
+            categories = categories | TicketCategory.objects.filter(pk=self.instance.category_id)
+        self.fields["category"].queryset = categories.distinct()
+        self.fields["clusters"].queryset = visible_clusters(user).order_by("name")
+        self.fields["experts"].queryset = Expert.objects.filter(active=True)
+        self.fields["enterprises"].queryset = visible_enterprises(user).order_by("name")
+        for name in ("clusters", "experts", "enterprises"):
+            self.fields[name].required = False
+        self.helper = _helper(_("Save"))
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"))

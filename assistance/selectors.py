@@ -1,0 +1,151 @@
+"""Reads of the assistance app, scoped to the user's jurisdiction."""
+
+import datetime
+
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.http import Http404
+from django.utils import timezone
+
+from clusters.models import User
+from clusters.selectors import scope_region_ids
+
+from .models import Attachment, SupportTeam, TeamMembership, Ticket, Training, Visit
+
+
+def _within(queryset: QuerySet, user: User, path: str) -> QuerySet:
+    scope = scope_region_ids(user)
+    return queryset if scope is None else queryset.filter(**{f"{path}__in": scope})
+
+
+def visible_tickets(user: User) -> QuerySet[Ticket]:
+    return _within(Ticket.objects.all(), user, "enterprise__county")
+
+
+def visible_visits(user: User) -> QuerySet[Visit]:
+    return _within(Visit.objects.all(), user, "enterprise__county")
+
+
+def visible_trainings(user: User) -> QuerySet[Training]:
+    return _within(Training.objects.all(), user, "region")
+
+
+def visible_teams(user: User) -> QuerySet[SupportTeam]:
+    """Teams working in the user's jurisdiction, and any team the user belongs to."""
+    scope = scope_region_ids(user)
+    if scope is None:
+        return SupportTeam.objects.all()
+    return SupportTeam.objects.filter(Q(region__in=scope) | Q(memberships__user=user)).distinct()
+
+
+def with_overdue(queryset: QuerySet[Ticket], now: datetime.datetime | None = None) -> QuerySet[Ticket]:
+    now = now or timezone.now()
+    return queryset.annotate(
+        overdue=Case(When(Ticket.overdue_q(now), then=Value(True)), default=Value(False), output_field=BooleanField())
+    )
+
+
+def ticket_list(user: User) -> QuerySet[Ticket]:
+    """Visible tickets with everything a list row shows, in one query."""
+    return with_overdue(
+        visible_tickets(user).select_related(
+            "enterprise", "enterprise__cluster", "enterprise__county", "category", "team", "assignee"
+        )
+    )
+
+
+def get_ticket_for_user(user: User, pk: int) -> Ticket:
+    try:
+        return ticket_list(user).select_related("partner", "created_by", "updated_by", "raised_in_visit").get(pk=pk)
+    except Ticket.DoesNotExist:
+        raise Http404 from None
+
+
+def ticket_timeline(ticket: Ticket) -> list[dict]:
+    """Events, visits and attachments of a ticket, in time order."""
+    items = [
+        {"kind": "event", "at": event.at, "item": event}
+        for event in ticket.events.select_related("actor").order_by("at", "pk")
+    ]
+    for visit in ticket.visits.select_related("team").order_by("date"):
+        at = timezone.make_aware(datetime.datetime.combine(visit.date, datetime.time(12)))
+        items.append({"kind": "visit", "at": at, "item": visit})
+    for attachment in ticket.attachments.select_related("uploaded_by"):
+        items.append({"kind": "attachment", "at": attachment.uploaded_at, "item": attachment})
+    return sorted(items, key=lambda entry: entry["at"])
+
+
+def visit_list(user: User) -> QuerySet[Visit]:
+    return (
+        visible_visits(user)
+        .select_related("enterprise", "enterprise__cluster", "team")
+        .annotate(tickets_raised_count=Count("tickets_raised", distinct=True))
+        .prefetch_related("inspectors")
+    )
+
+
+def get_visit_for_user(user: User, pk: int) -> Visit:
+    try:
+        return visible_visits(user).select_related("enterprise", "team", "created_by").get(pk=pk)
+    except Visit.DoesNotExist:
+        raise Http404 from None
+
+
+def training_list(user: User) -> QuerySet[Training]:
+    return visible_trainings(user).select_related("category", "region").prefetch_related("experts", "clusters")
+
+
+def get_training_for_user(user: User, pk: int) -> Training:
+    try:
+        return visible_trainings(user).select_related("category", "region").get(pk=pk)
+    except Training.DoesNotExist:
+        raise Http404 from None
+
+
+def team_list(user: User) -> QuerySet[SupportTeam]:
+    open_q = Q(tickets__status__in=Ticket.OPEN_STATUSES)
+    return (
+        visible_teams(user)
+        .select_related("leader", "region")
+        .annotate(
+            member_count=Count("memberships", distinct=True),
+            open_tickets=Count("tickets", filter=open_q, distinct=True),
+            resolved_tickets=Count("tickets", filter=Q(tickets__status__in=Ticket.DONE_STATUSES), distinct=True),
+        )
+    )
+
+
+def get_team_for_user(user: User, pk: int) -> SupportTeam:
+    try:
+        return visible_teams(user).select_related("leader", "region").get(pk=pk)
+    except SupportTeam.DoesNotExist:
+        raise Http404 from None
+
+
+def get_attachment_for_user(user: User, pk: int) -> Attachment:
+    """An attachment is visible exactly when its ticket or visit is."""
+    attachment = Attachment.objects.filter(pk=pk).first()
+    if attachment is None:
+        raise Http404
+    if attachment.ticket_id and visible_tickets(user).filter(pk=attachment.ticket_id).exists():
+        return attachment
+    if attachment.visit_id and visible_visits(user).filter(pk=attachment.visit_id).exists():
+        return attachment
+    raise Http404
+
+
+def my_open_tickets(user: User) -> QuerySet[Ticket]:
+    return ticket_list(user).filter(assignee=user, status__in=Ticket.OPEN_STATUSES).order_by("-overdue", "due_at")
+
+
+def my_team_waiting_tickets(user: User) -> QuerySet[Ticket]:
+    """Open tickets of the user's teams that nobody is working on now: new, assigned or reopened."""
+    teams = TeamMembership.objects.filter(user=user, left_on__isnull=True).values("team")
+    return (
+        ticket_list(user)
+        .filter(team__in=teams, status__in=(Ticket.Status.ASSIGNED, Ticket.Status.REOPENED, Ticket.Status.WAITING))
+        .order_by("-overdue", "due_at")
+    )
+
+
+def is_member_q(user: User):
+    return Exists(TeamMembership.objects.filter(team=OuterRef("pk"), user=user))

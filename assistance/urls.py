@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import views
+
+app_name = "assistance"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("tickets/", views.ticket_list, name="ticket-list"),
+    path("tickets/new/", views.ticket_create, name="ticket-create"),
+    path("tickets/<int:pk>/", views.ticket_detail, name="ticket-detail"),
+    path("tickets/<int:pk>/edit/", views.ticket_update, name="ticket-update"),
+    path("tickets/<int:pk>/attachments/", views.ticket_attach, name="ticket-attach"),
+    path("tickets/<int:pk>/<slug:action>/", views.ticket_transition, name="ticket-transition"),
+    path("visits/", views.visit_list, name="visit-list"),
+    path("visits/new/", views.visit_create, name="visit-create"),
+    path("visits/<int:pk>/", views.visit_detail, name="visit-detail"),
+    path("visits/<int:pk>/attachments/", views.visit_attach, name="visit-attach"),
+    path("trainings/", views.training_list, name="training-list"),
+    path("trainings/new/", views.training_create, name="training-create"),
+    path("trainings/<int:pk>/", views.training_detail, name="training-detail"),
+    path("trainings/<int:pk>/edit/", views.training_update, name="training-update"),
+    path("teams/", views.team_list, name="team-list"),
+    path("teams/<int:pk>/", views.team_detail, name="team-detail"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment-download"),
+]

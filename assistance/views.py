@@ -1,0 +1,327 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import services
+from .attachments import safe_filename
+from .filters import TicketFilter, TrainingFilter, VisitFilter
+from .forms import AttachmentForm, TicketForm, TrainingForm, VisitForm, action_form
+from .models import Ticket
+from .selectors import (
+    get_attachment_for_user,
+    get_team_for_user,
+    get_ticket_for_user,
+    get_training_for_user,
+    get_visit_for_user,
+    my_open_tickets,
+    my_team_waiting_tickets,
+    ticket_timeline,
+    with_overdue,
+)
+from .selectors import (
+    team_list as select_team_list,
+)
+from .selectors import (
+    ticket_list as select_ticket_list,
+)
+from .selectors import (
+    training_list as select_training_list,
+)
+from .selectors import (
+    visit_list as select_visit_list,
+)
+
+
+def _page(request: HttpRequest, queryset):
+    return Paginator(queryset, settings.PAGINATE_BY).get_page(request.GET.get("page"))
+
+
+def _errors(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@permission_required("assistance.view_ticket", raise_exception=True)
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context = {
+        "my_tickets": my_open_tickets(user)[:20],
+        "team_tickets": my_team_waiting_tickets(user)[:20],
+        "my_visits": select_visit_list(user).filter(inspectors=user).order_by("-date", "-pk")[:10],
+    }
+    return render(request, "assistance/home.html", context)
+
+
+# Tickets
+
+
+@permission_required("assistance.view_ticket", raise_exception=True)
+def ticket_list(request: HttpRequest) -> HttpResponse:
+    queryset = select_ticket_list(request.user).order_by("-opened_at")
+    ticket_filter = TicketFilter(request.GET or None, queryset=queryset, request=request)
+    return render(
+        request, "assistance/ticket_list.html", {"filter": ticket_filter, "page": _page(request, ticket_filter.qs)}
+    )
+
+
+@permission_required("assistance.view_ticket", raise_exception=True)
+def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = get_ticket_for_user(request.user, pk)
+    actions = services.allowed_actions(request.user, ticket)
+    context = {
+        "ticket": ticket,
+        "timeline": ticket_timeline(ticket),
+        "actions": [
+            {"name": a, "label": services.ACTION_LABELS[a], "form": action_form(a, user=request.user, ticket=ticket)}
+            for a in actions
+        ],
+        "can_edit": services.can_edit_ticket(request.user, ticket),
+        "attachment_form": AttachmentForm(),
+        "service_days": services.service_days(ticket.priority),
+    }
+    return render(request, "assistance/ticket_detail.html", context)
+
+
+@permission_required("assistance.add_ticket", raise_exception=True)
+def ticket_create(request: HttpRequest) -> HttpResponse:
+    form = TicketForm(request.POST or None, user=request.user, initial={"enterprise": request.GET.get("enterprise")})
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("satisfaction", "version")}
+        ticket = services.ticket_create(user=request.user, **data)
+        messages.success(request, _("Ticket %(number)s was opened.") % {"number": ticket.number})
+        return redirect(ticket)
+    return render(request, "assistance/ticket_form.html", {"form": form})
+
+
+@permission_required("assistance.change_ticket", raise_exception=True)
+def ticket_update(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = get_ticket_for_user(request.user, pk)
+    if not services.can_edit_ticket(request.user, ticket):
+        raise PermissionDenied
+    form = TicketForm(request.POST or None, instance=ticket, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ticket_update(
+                ticket_id=ticket.pk,
+                user=request.user,
+                version=form.cleaned_data.get("version") or 0,
+                data={k: v for k, v in form.cleaned_data.items() if k in services.EDITABLE_FIELDS},
+            )
+        except services.StaleEdit as error:
+            messages.error(request, _errors(error))
+            return render(request, "assistance/ticket_form.html", {"form": form, "ticket": ticket}, status=409)
+        messages.success(request, _("Ticket %(number)s was saved.") % {"number": ticket.number})
+        return redirect(ticket)
+    return render(request, "assistance/ticket_form.html", {"form": form, "ticket": ticket})
+
+
+TRANSITION_SERVICES = {
+    "assign": services.ticket_assign,
+    "start": services.ticket_start,
+    "wait": services.ticket_wait,
+    "resume": services.ticket_resume,
+    "resolve": services.ticket_resolve,
+    "close": services.ticket_close,
+    "reopen": services.ticket_reopen,
+    "cancel": services.ticket_cancel,
+}
+
+
+@require_POST
+@permission_required("assistance.view_ticket", raise_exception=True)
+def ticket_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in TRANSITION_SERVICES:
+        raise Http404
+    ticket = get_ticket_for_user(request.user, pk)
+    if action not in services.allowed_actions(request.user, ticket):
+        if any(t.action == action and ticket.status in t.sources for t in services.TRANSITIONS):
+            raise PermissionDenied(_("Your role may not take this action on this ticket."))
+        messages.error(request, _("This action is not possible in the ticket's current state."))
+        return redirect(ticket)
+    form = action_form(action, request.POST, user=request.user, ticket=ticket)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(ticket)
+    try:
+        TRANSITION_SERVICES[action](ticket_id=ticket.pk, user=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+        return redirect(ticket)
+    messages.success(request, _("%(action)s: done.") % {"action": services.ACTION_LABELS[action]})
+    return redirect(ticket)
+
+
+@require_POST
+@permission_required("assistance.add_attachment", raise_exception=True)
+def ticket_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = get_ticket_for_user(request.user, pk)
+    return _attach(request, redirect_to=ticket, ticket=ticket)
+
+
+def _attach(request: HttpRequest, *, redirect_to, **owner) -> HttpResponse:
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to attach."))
+        return redirect(redirect_to)
+    try:
+        attachment = services.attachment_add(user=request.user, upload=form.cleaned_data["file"], **owner)
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+        return redirect(redirect_to)
+    messages.success(request, _("%(name)s was attached.") % {"name": attachment.original_name})
+    return redirect(redirect_to)
+
+
+@permission_required("assistance.view_attachment", raise_exception=True)
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = get_attachment_for_user(request.user, pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=safe_filename(attachment.original_name),
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# Visits
+
+
+@permission_required("assistance.view_visit", raise_exception=True)
+def visit_list(request: HttpRequest) -> HttpResponse:
+    queryset = select_visit_list(request.user).order_by("-date", "-pk")
+    visit_filter = VisitFilter(request.GET or None, queryset=queryset, request=request)
+    return render(
+        request, "assistance/visit_list.html", {"filter": visit_filter, "page": _page(request, visit_filter.qs)}
+    )
+
+
+@permission_required("assistance.view_visit", raise_exception=True)
+def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = get_visit_for_user(request.user, pk)
+    context = {
+        "visit": visit,
+        "inspectors": visit.inspectors.all(),
+        "experts": visit.experts.all(),
+        "tickets_worked": with_overdue(visit.tickets_worked.select_related("category")),
+        "tickets_raised": with_overdue(visit.tickets_raised.select_related("category")),
+        "attachments": visit.attachments.select_related("uploaded_by"),
+        "attachment_form": AttachmentForm(),
+    }
+    return render(request, "assistance/visit_detail.html", context)
+
+
+@permission_required("assistance.add_visit", raise_exception=True)
+def visit_create(request: HttpRequest) -> HttpResponse:
+    initial = {"enterprise": request.GET.get("enterprise")}
+    form = VisitForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        raise_ticket = form.ticket_data()
+        if raise_ticket and not request.user.has_perm("assistance.add_ticket"):
+            raise PermissionDenied
+        visit = services.visit_create(
+            user=request.user,
+            data=form.visit_data(),
+            inspectors=form.cleaned_data["inspectors"],
+            experts=form.cleaned_data["experts"],
+            tickets_worked=form.cleaned_data["tickets_worked"],
+            raise_ticket=raise_ticket,
+        )
+        messages.success(request, _("The visit to %(name)s was logged.") % {"name": visit.enterprise.name})
+        return redirect(visit)
+    return render(request, "assistance/visit_form.html", {"form": form, "today": timezone.localdate()})
+
+
+@require_POST
+@permission_required("assistance.add_attachment", raise_exception=True)
+def visit_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = get_visit_for_user(request.user, pk)
+    return _attach(request, redirect_to=visit, visit=visit)
+
+
+# Trainings
+
+
+@permission_required("assistance.view_training", raise_exception=True)
+def training_list(request: HttpRequest) -> HttpResponse:
+    queryset = select_training_list(request.user).order_by("-date", "-pk")
+    training_filter = TrainingFilter(request.GET or None, queryset=queryset, request=request)
+    return render(
+        request,
+        "assistance/training_list.html",
+        {"filter": training_filter, "page": _page(request, training_filter.qs)},
+    )
+
+
+@permission_required("assistance.view_training", raise_exception=True)
+def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    training = get_training_for_user(request.user, pk)
+    context = {
+        "training": training,
+        "clusters": training.clusters.all(),
+        "experts": training.experts.all(),
+        "enterprises": training.enterprises.all(),
+    }
+    return render(request, "assistance/training_detail.html", context)
+
+
+@permission_required("assistance.add_training", raise_exception=True)
+def training_create(request: HttpRequest) -> HttpResponse:
+    form = TrainingForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        training = form.save(commit=False)
+        training.created_by = request.user
+        training.save()
+        form.save_m2m()
+        messages.success(request, _("The training was recorded."))
+        return redirect(training)
+    return render(request, "assistance/training_form.html", {"form": form})
+
+
+@permission_required("assistance.change_training", raise_exception=True)
+def training_update(request: HttpRequest, pk: int) -> HttpResponse:
+    training = get_training_for_user(request.user, pk)
+    form = TrainingForm(request.POST or None, instance=training, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The training was saved."))
+        return redirect(training)
+    return render(request, "assistance/training_form.html", {"form": form, "training": training})
+
+
+# Teams
+
+
+@permission_required("assistance.view_supportteam", raise_exception=True)
+def team_list(request: HttpRequest) -> HttpResponse:
+    teams = select_team_list(request.user).order_by("name")
+    return render(request, "assistance/team_list.html", {"page": _page(request, teams)})
+
+
+@permission_required("assistance.view_supportteam", raise_exception=True)
+def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    team = get_team_for_user(request.user, pk)
+    tickets = select_ticket_list(request.user).filter(team=team)
+    context = {
+        "team": team,
+        "memberships": team.memberships.select_related("user").order_by("left_on", "joined_on"),
+        "experts": team.experts.all(),
+        "clusters": team.clusters.select_related("county"),
+        "open_tickets": tickets.filter(status__in=Ticket.OPEN_STATUSES).order_by("-overdue", "due_at")[:50],
+        "resolved_tickets": tickets.filter(status__in=Ticket.DONE_STATUSES).order_by("-resolved_at")[:20],
+        "resolved_count": tickets.filter(status__in=Ticket.DONE_STATUSES).count(),
+        "visits": select_visit_list(request.user).filter(team=team).order_by("-date")[:20],
+    }
+    return render(request, "assistance/team_detail.html", context)
