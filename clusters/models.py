@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .validators import normalise_standard_number, validate_credit_code, validate_standard_number
@@ -356,8 +357,8 @@ class StandardRole(Holding):
 
 class StandardizationPilot(Holding):
     class Level(models.TextChoices):
-        NATIONAL = "national", _("National")
-        PROVINCIAL = "provincial", _("Provincial")
+        NATIONAL = "national", pgettext_lazy("pilot level", "National")
+        PROVINCIAL = "provincial", pgettext_lazy("pilot level", "Provincial")
 
     class Status(models.TextChoices):
         BUILDING = "building", _("Building")
