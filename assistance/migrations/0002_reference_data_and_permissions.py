@@ -54,7 +54,8 @@ def forwards(apps, schema_editor):
         ServicePartner.objects.get_or_create(name=name)
 
     app_config = apps.get_app_config("assistance")
-    app_config.models_module = True
+    if getattr(app_config, "models_module", None) is None:
+        app_config.models_module = True  # a migration-state stub; create_permissions needs it set
     create_permissions(app_config, apps=apps, verbosity=0)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

@@ -28,7 +28,8 @@ GROUP_PERMISSIONS = {
 def create_groups(apps, schema_editor):
     # Permissions are normally created after migrations finish; make sure they exist now.
     app_config = apps.get_app_config("clusters")
-    app_config.models_module = True
+    if getattr(app_config, "models_module", None) is None:
+        app_config.models_module = True  # a migration-state stub; create_permissions needs it set
     create_permissions(app_config, apps=apps, verbosity=0)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
