@@ -10,6 +10,7 @@ urlpatterns = [
     path("", cluster_views.home, name="home"),
     path("clusters/", include("clusters.urls")),
     path("assistance/", include("assistance.urls")),
+    path("reports/", include("reports.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

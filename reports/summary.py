@@ -1,0 +1,261 @@
+"""The programme summary of a region: every figure counted in SQL from the records."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from assistance.models import SupportTeam, Ticket, Training, Visit
+from clusters.models import (
+    Cluster,
+    Designation,
+    GIProduct,
+    Honour,
+    Region,
+    RegionIndicator,
+    Standard,
+    StandardizationPilot,
+    StandardRole,
+    Trademark,
+)
+from clusters.selectors import regions_within
+
+
+@dataclass(frozen=True)
+class Period:
+    as_of: datetime.date
+    since: datetime.date | None = None
+
+    def dates(self, field: str) -> Q:
+        """Records dated within the period (everything up to as-of when there is no start)."""
+        condition = Q(**{f"{field}__lte": self.as_of})
+        if self.since:
+            condition &= Q(**{f"{field}__gte": self.since})
+        return condition
+
+
+def key_regions(region: Region, period: Period) -> QuerySet[Cluster]:
+    """Active provincial and municipal key-region clusters of the region, designated by the as-of year."""
+    clusters = Cluster.objects.filter(
+        county__in=regions_within(region).values("pk"), level__in=Cluster.KEY_LEVELS, active=True
+    ).filter(Q(year_designated__isnull=True) | Q(year_designated__lte=period.as_of.year))
+    return clusters
+
+
+def _counts(queryset: QuerySet, field: str, values: dict[str, str]) -> dict[str, int]:
+    """One aggregate query: how many rows have each value of `field`."""
+    aggregates = {key: Count("pk", filter=Q(**{field: value}), distinct=True) for key, value in values.items()}
+    return queryset.aggregate(**aggregates)
+
+
+def quality_summary(region: Region, *, as_of: datetime.date, since: datetime.date | None = None) -> dict:
+    """The figures the bureau reports for a region, in the shape the quality_summary command prints."""
+    period = Period(as_of=as_of, since=since)
+    clusters = key_regions(region, period)
+    designated = clusters
+    if since:
+        designated = clusters.filter(Q(year_designated__isnull=True) | Q(year_designated__gte=since.year))
+    key = designated.aggregate(
+        total=Count("pk"),
+        provincial=Count("pk", filter=Q(level=Cluster.Level.PROVINCIAL)),
+        municipal=Count("pk", filter=Q(level=Cluster.Level.MUNICIPAL)),
+    )
+    cluster_ids = clusters.values("pk")
+    in_clusters = Q(enterprise__cluster__in=cluster_ids)
+    within = regions_within(region).values("pk")
+
+    honours = _counts(
+        Honour.objects.filter(in_clusters, period.dates("date")),
+        "kind",
+        {
+            "china_quality_award": Honour.Kind.CHINA_QUALITY_AWARD,
+            "provincial_quality_award": Honour.Kind.PROVINCIAL_QUALITY_AWARD,
+            "municipal_quality_award": Honour.Kind.MUNICIPAL_QUALITY_AWARD,
+        },
+    )
+    trademarks = _counts(
+        Trademark.objects.filter(in_clusters, period.dates("date")),
+        "kind",
+        {"well_known": Trademark.Kind.WELL_KNOWN, "madrid": Trademark.Kind.MADRID, "gi": Trademark.Kind.GI},
+    )
+    standards = _counts(
+        Standard.objects.filter(
+            pk__in=StandardRole.objects.filter(in_clusters, period.dates("date")).values("standard")
+        ),
+        "level",
+        {level.value: level for level in Standard.Level},
+    )
+    little_giants = _counts(
+        Designation.objects.filter(in_clusters, period.dates("date")),
+        "kind",
+        {"national": Designation.Kind.NATIONAL_LITTLE_GIANT, "provincial": Designation.Kind.PROVINCIAL_SPECIALISED},
+    )
+    pilots = _counts(
+        StandardizationPilot.objects.filter(cluster__in=cluster_ids).filter(period.dates("date")),
+        "level",
+        {"national": StandardizationPilot.Level.NATIONAL, "provincial": StandardizationPilot.Level.PROVINCIAL},
+    )
+    gi_products = GIProduct.objects.filter(period.dates("date"), region__in=within).count()
+
+    teams = SupportTeam.objects.filter(region__in=within, active_from__lte=as_of)
+    teams = teams.filter(Q(active_until__isnull=True) | Q(active_until__gte=since or as_of))
+    resolved = Ticket.objects.filter(
+        enterprise__county__in=within,
+        status__in=Ticket.DONE_STATUSES,
+        resolved_at__date__lte=as_of,
+        **({"resolved_at__date__gte": since} if since else {}),
+    )
+    return {
+        "region": {"code": region.code, "name": region.name},
+        "as_of": as_of.isoformat(),
+        "since": since.isoformat() if since else None,
+        "key_regions": key,
+        "honours": honours,
+        "trademarks": trademarks,
+        "gi_products": gi_products,
+        "standards": standards,
+        "little_giants": little_giants,
+        "pilots": pilots,
+        "assistance": {
+            "support_teams": teams.count(),
+            "tickets_resolved": resolved.count(),
+            "visits": Visit.objects.filter(period.dates("date"), enterprise__county__in=within).count(),
+            "trainings": Training.objects.filter(period.dates("date"), region__in=within).count(),
+        },
+    }
+
+
+def _part(count: int, template: str) -> str | None:
+    return template % {"n": count} if count else None
+
+
+def summary_paragraph(summary: dict) -> str:
+    """The summary as one Chinese paragraph in the articles' style; zero figures are left out."""
+    key, honours, trademarks, standards = (
+        summary["key_regions"],
+        summary["honours"],
+        summary["trademarks"],
+        summary["standards"],
+    )
+    name = summary["region"]["name"]
+    subject = f"{name}{key['total']}个重点区域"
+    detail = "、".join(
+        p for p in [_part(key["provincial"], "省级%(n)s个"), _part(key["municipal"], "市级%(n)s个")] if p
+    )
+    if detail:
+        subject += f"（{detail}）"
+    held = [
+        _part(honours["china_quality_award"], "中国质量奖%(n)s项"),
+        _part(honours["provincial_quality_award"], "省政府质量奖%(n)s项"),
+        _part(honours["municipal_quality_award"], "市政府质量奖%(n)s项"),
+    ]
+    clauses = []
+    if any(held):
+        clauses.append("拥有" + "、".join(p for p in held if p))
+    major = standards["international"] + standards["national"] + standards["industry"]
+    if major:
+        clauses.append(f"参与起草国际、国家、行业标准{major}项")
+    other_standards = [
+        _part(standards["local"], "地方标准%(n)s项"),
+        _part(standards["group"], "团体标准%(n)s项"),
+        _part(standards["enterprise"], "企业标准%(n)s项"),
+    ]
+    if any(other_standards):
+        clauses.append("制定" + "、".join(p for p in other_standards if p))
+    marks = [
+        _part(trademarks["well_known"], "驰名商标%(n)s件"),
+        _part(summary["gi_products"], "地理标志产品%(n)s个"),
+        _part(trademarks["gi"], "地理标志商标%(n)s件"),
+        _part(trademarks["madrid"], "马德里注册商标%(n)s件"),
+    ]
+    if any(marks):
+        clauses.append("拥有" + "、".join(p for p in marks if p))
+    giants = [
+        _part(summary["little_giants"]["national"], "国家级“专精特新”小巨人企业%(n)s家"),
+        _part(summary["little_giants"]["provincial"], "省级“专精特新”企业%(n)s家"),
+    ]
+    if any(giants):
+        clauses.append("培育" + "、".join(p for p in giants if p))
+    pilots = [
+        _part(summary["pilots"]["national"], "国家级标准化试点%(n)s个"),
+        _part(summary["pilots"]["provincial"], "省级标准化试点%(n)s个"),
+    ]
+    if any(pilots):
+        clauses.append("创建" + "、".join(p for p in pilots if p))
+    work = summary["assistance"]
+    actions = [
+        _part(work["support_teams"], "成立入企帮扶工作组%(n)s个"),
+        _part(work["tickets_resolved"], "现场解决企业问题%(n)s项"),
+        _part(work["visits"], "入企帮扶%(n)s次"),
+        _part(work["trainings"], "开展培训%(n)s次"),
+    ]
+    text = subject + "，".join(clauses) + "。"
+    if any(actions):
+        text += "市场监管部门" + "，".join(p for p in actions if p) + "。"
+    as_of = datetime.date.fromisoformat(summary["as_of"])
+    if summary["since"]:
+        since = datetime.date.fromisoformat(summary["since"])
+        text += f"（统计期间：{since:%Y年%-m月%-d日}至{as_of:%Y年%-m月%-d日}）"
+    else:
+        text += f"（数据截至{as_of:%Y年%-m月%-d日}）"
+    return text
+
+
+def reported_indicators(region: Region, as_of: datetime.date) -> QuerySet[RegionIndicator]:
+    """Figures the region or the regions above it reported, not counted from records."""
+    ancestors = [region.pk]
+    if region.parent_id:
+        ancestors.append(region.parent_id)
+        if region.parent and region.parent.parent_id:
+            ancestors.append(region.parent.parent_id)
+    return RegionIndicator.objects.filter(region__in=ancestors, as_of__lte=as_of).select_related("region")
+
+
+
+SUMMARY_LABELS = [
+    (("key_regions", "total"), "重点区域"),
+    (("key_regions", "provincial"), "省级重点区域"),
+    (("key_regions", "municipal"), "市级重点区域"),
+    (("honours", "china_quality_award"), "中国质量奖"),
+    (("honours", "provincial_quality_award"), "省政府质量奖"),
+    (("honours", "municipal_quality_award"), "市政府质量奖"),
+    (("standards", "international"), "国际标准"),
+    (("standards", "national"), "国家标准"),
+    (("standards", "industry"), "行业标准"),
+    (("standards", "local"), "地方标准"),
+    (("standards", "group"), "团体标准"),
+    (("standards", "enterprise"), "企业标准"),
+    (("trademarks", "well_known"), "驰名商标"),
+    (("trademarks", "madrid"), "马德里注册商标"),
+    (("trademarks", "gi"), "地理标志商标"),
+    (("gi_products",), "地理标志产品"),
+    (("little_giants", "national"), "国家级专精特新“小巨人”企业"),
+    (("little_giants", "provincial"), "省级专精特新企业"),
+    (("pilots", "national"), "国家级标准化试点"),
+    (("pilots", "provincial"), "省级标准化试点"),
+    (("assistance", "support_teams"), "入企帮扶工作组"),
+    (("assistance", "tickets_resolved"), "现场解决问题"),
+    (("assistance", "visits"), "入企帮扶走访"),
+    (("assistance", "trainings"), "培训"),
+]
+
+
+def _value(summary: dict, path: tuple[str, ...]) -> int:
+    value = summary
+    for key in path:
+        value = value[key]
+    return value
+
+
+def summary_rows(summary: dict, base: dict | None = None) -> list[dict]:
+    """Each figure with, when a base is given, its value then and the change in percent."""
+    rows = []
+    for path, label in SUMMARY_LABELS:
+        now = _value(summary, path)
+        row = {"key": ".".join(path), "label": label, "value": now, "base": None, "change": None}
+        if base is not None:
+            then = _value(base, path)
+            row["base"] = then
+            row["change"] = round((now - then) * 100 / then) if then else None
+        rows.append(row)
+    return rows
