@@ -48,13 +48,23 @@ def _counts(queryset: QuerySet, field: str, values: dict[str, str]) -> dict[str,
     return queryset.aggregate(**aggregates)
 
 
-def quality_summary(region: Region, *, as_of: datetime.date, since: datetime.date | None = None) -> dict:
-    """The figures the bureau reports for a region, in the shape the quality_summary command prints."""
+def quality_summary(
+    region: Region,
+    *,
+    as_of: datetime.date,
+    since: datetime.date | None = None,
+    clusters_as_of: datetime.date | None = None,
+) -> dict:
+    """The figures the bureau reports for a region, in the shape the quality_summary command prints.
+
+    Holdings are those of enterprises in the region's key regions as of `clusters_as_of` (the as-of date
+    unless given), so that a base-year figure counts what today's key regions held then.
+    """
     period = Period(as_of=as_of, since=since)
-    clusters = key_regions(region, period)
-    designated = clusters
+    clusters = key_regions(region, Period(as_of=clusters_as_of or as_of))
+    designated = key_regions(region, period)
     if since:
-        designated = clusters.filter(Q(year_designated__isnull=True) | Q(year_designated__gte=since.year))
+        designated = designated.filter(Q(year_designated__isnull=True) | Q(year_designated__gte=since.year))
     key = designated.aggregate(
         total=Count("pk"),
         provincial=Count("pk", filter=Q(level=Cluster.Level.PROVINCIAL)),
@@ -209,7 +219,6 @@ def reported_indicators(region: Region, as_of: datetime.date) -> QuerySet[Region
         if region.parent and region.parent.parent_id:
             ancestors.append(region.parent.parent_id)
     return RegionIndicator.objects.filter(region__in=ancestors, as_of__lte=as_of).select_related("region")
-
 
 
 SUMMARY_LABELS = [

@@ -17,7 +17,9 @@ def summary(request: HttpRequest) -> HttpResponse:
         region, as_of = form.cleaned_data["region"], form.cleaned_data["as_of"]
         since, base_year = form.cleaned_data["since"], form.cleaned_data["base_year"]
         now = quality_summary(region, as_of=as_of, since=since)
-        base = quality_summary(region, as_of=datetime.date(base_year, 12, 31)) if base_year else None
+        base = None
+        if base_year:
+            base = quality_summary(region, as_of=datetime.date(base_year, 12, 31), clusters_as_of=as_of)
         context.update(
             {
                 "summary": now,
