@@ -1,9 +1,11 @@
-"""`manage.py load_seeds [--demo-users]`: load the registry seed data; running it again changes nothing."""
+"""`manage.py load_seeds [--demo-users]`: load the registry and assistance seeds; running it again changes nothing."""
 
 import unicodedata
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
+from assistance import seeding as assistance_seeding
 from clusters import seeding
 
 
@@ -17,7 +19,10 @@ def _pad(text: str, width: int) -> str:
 
 
 class Command(BaseCommand):
-    help = "Load the registry seed data from seeds/*.toml (idempotent); --demo-users also creates demo sign-ins."
+    help = (
+        "Load the registry and assistance seed data from seeds/*.toml (idempotent); "
+        "--demo-users also creates demo sign-ins."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
@@ -28,7 +33,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, demo_users: bool = False, verbosity: int = 1, **options) -> None:
         try:
-            report = seeding.seeds_load(demo_users=demo_users)
+            # One transaction: the bureau's work refers to the registry (and to demo users, if any).
+            with transaction.atomic():
+                report = seeding.seeds_load(demo_users=demo_users)
+                assistance_seeding.seeds_load(report=report)
         except seeding.SeedError as error:
             raise CommandError(str(error)) from error
 
