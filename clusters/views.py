@@ -6,6 +6,9 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from reports.exports import Column, export_requested, export_response
 
 from .filters import ClusterFilter, EnterpriseFilter
 from .forms import EnterpriseForm
@@ -24,6 +27,38 @@ from .selectors import (
 from .selectors import (
     enterprise_list as select_enterprise_list,
 )
+
+CLUSTER_COLUMNS = [
+    Column(gettext_lazy("ID"), "pk"),
+    Column(gettext_lazy("Name"), "name"),
+    Column(gettext_lazy("County"), "county.name"),
+    Column(gettext_lazy("Division code"), "county.code"),
+    Column(gettext_lazy("Industry"), "industry"),
+    Column(gettext_lazy("Level"), "get_level_display"),
+    Column(gettext_lazy("Featured industrial cluster"), "featured"),
+    Column(gettext_lazy("Year designated"), "year_designated"),
+    Column(gettext_lazy("Enterprises"), "enterprise_count"),
+    Column(gettext_lazy("Honours"), "honour_count"),
+    Column(gettext_lazy("Standards"), "standard_count"),
+    Column(gettext_lazy("Trademarks"), "trademark_count"),
+    Column(gettext_lazy("Designations"), "designation_count"),
+    Column(gettext_lazy("Pilots"), "pilot_count"),
+    Column(gettext_lazy("Synthetic sample"), "synthetic"),
+]
+ENTERPRISE_COLUMNS = [
+    Column(gettext_lazy("ID"), "pk"),
+    Column(gettext_lazy("Name"), "name"),
+    Column(gettext_lazy("Credit code"), "credit_code"),
+    Column(gettext_lazy("County"), "county.name"),
+    Column(gettext_lazy("Cluster"), "cluster.name"),
+    Column(gettext_lazy("Size"), "get_size_display"),
+    Column(gettext_lazy("Leading enterprise"), "is_leading"),
+    Column(gettext_lazy("Honours"), "honour_count"),
+    Column(gettext_lazy("Standards"), "standard_count"),
+    Column(gettext_lazy("Trademarks"), "trademark_count"),
+    Column(gettext_lazy("Designations"), "designation_count"),
+    Column(gettext_lazy("Synthetic sample"), "synthetic"),
+]
 
 
 def _page(request: HttpRequest, queryset):
@@ -54,6 +89,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def cluster_list(request: HttpRequest) -> HttpResponse:
     queryset = select_cluster_list(request.user).order_by("-level", "name")
     cluster_filter = ClusterFilter(request.GET or None, queryset=queryset, request=request)
+    if fmt := export_requested(request):
+        return export_response(fmt, cluster_filter.qs, CLUSTER_COLUMNS, stem="clusters", title=_("Clusters"))
     page = _page(request, cluster_filter.qs)
     return render(request, "clusters/cluster_list.html", {"filter": cluster_filter, "page": page})
 
@@ -75,6 +112,10 @@ def cluster_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     queryset = select_enterprise_list(request.user).order_by("name")
     enterprise_filter = EnterpriseFilter(request.GET or None, queryset=queryset, request=request)
+    if fmt := export_requested(request):
+        return export_response(
+            fmt, enterprise_filter.qs, ENTERPRISE_COLUMNS, stem="enterprises", title=_("Enterprises")
+        )
     page = _page(request, enterprise_filter.qs)
     return render(request, "clusters/enterprise_list.html", {"filter": enterprise_filter, "page": page})
 
