@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,26 @@ def _helper(label) -> FormHelper:
     helper = FormHelper()
     helper.add_input(Submit("submit", label))
     return helper
+
+
+# The widest primary key any supported database holds (BigAutoField).
+PK_RANGE = range(-(2**63), 2**63)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuse a key too wide for the database as an invalid choice; SQLite raises OverflowError on it in `__in`."""
+
+    def clean(self, value):
+        for pk in value if isinstance(value, list | tuple) else ():
+            try:
+                out_of_range = int(pk) not in PK_RANGE
+            except (TypeError, ValueError):
+                continue  # not a number: the parent class says so
+            if out_of_range:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        return super().clean(value)
 
 
 def active_categories():
@@ -106,7 +127,9 @@ class VisitForm(forms.ModelForm):
     ticket_description = forms.CharField(
         label=_("Ticket description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    ticket_priority = forms.ChoiceField(label=_("Ticket priority"), choices=Priority.choices, initial=Priority.NORMAL)
+    ticket_priority = forms.ChoiceField(
+        label=_("Ticket priority"), choices=Priority.choices, initial=Priority.NORMAL, required=False
+    )
 
     class Meta:
         model = Visit
@@ -122,6 +145,11 @@ class VisitForm(forms.ModelForm):
             "follow_up",
             "tickets_worked",
         ]
+        field_classes = {
+            "inspectors": ModelMultipleChoiceField,
+            "experts": ModelMultipleChoiceField,
+            "tickets_worked": ModelMultipleChoiceField,
+        }
         widgets = {
             "date": DATE_INPUT,
             "findings": forms.Textarea(attrs={"rows": 3}),
@@ -137,10 +165,11 @@ class VisitForm(forms.ModelForm):
         self.fields["enterprise"].queryset = visible_enterprises(user).order_by("name")
         self.fields["team"].queryset = visible_teams(user)
         self.fields["team"].initial = team_of(user, today)
-        self.fields["inspectors"].queryset = User.objects.filter(
-            memberships__team__in=visible_teams(user)
-        ).distinct() | User.objects.filter(pk=user.pk)
-        self.fields["inspectors"].queryset = self.fields["inspectors"].queryset.distinct().order_by("username")
+        self.fields["inspectors"].queryset = (
+            User.objects.filter(Q(memberships__team__in=visible_teams(user)) | Q(pk=user.pk))
+            .distinct()
+            .order_by("username")
+        )
         self.fields["inspectors"].initial = [user.pk]
         self.fields["inspectors"].label_from_instance = lambda u: u.display_name
         self.fields["experts"].queryset = Expert.objects.filter(active=True)
@@ -180,7 +209,7 @@ class VisitForm(forms.ModelForm):
             "category": self.cleaned_data["ticket_category"],
             "title": self.cleaned_data["ticket_title"].strip(),
             "description": self.cleaned_data.get("ticket_description", ""),
-            "priority": self.cleaned_data["ticket_priority"],
+            "priority": self.cleaned_data.get("ticket_priority") or Priority.NORMAL,
         }
 
     def visit_data(self) -> dict:
@@ -204,6 +233,11 @@ class TrainingForm(forms.ModelForm):
             "experts",
             "enterprises",
         ]
+        field_classes = {
+            "clusters": ModelMultipleChoiceField,
+            "experts": ModelMultipleChoiceField,
+            "enterprises": ModelMultipleChoiceField,
+        }
         widgets = {"date": DATE_INPUT}
 
     def __init__(self, *args, user: User, **kwargs):

@@ -34,7 +34,8 @@ def visible_teams(user: User) -> QuerySet[SupportTeam]:
     scope = scope_region_ids(user)
     if scope is None:
         return SupportTeam.objects.all()
-    return SupportTeam.objects.filter(Q(region__in=scope) | Q(memberships__user=user)).distinct()
+    # A subquery, not a join on memberships: a join would also narrow the member counts annotated later.
+    return SupportTeam.objects.filter(Q(region__in=scope) | is_member_q(user))
 
 
 def with_overdue(queryset: QuerySet[Ticket], now: datetime.datetime | None = None) -> QuerySet[Ticket]:
@@ -44,13 +45,13 @@ def with_overdue(queryset: QuerySet[Ticket], now: datetime.datetime | None = Non
     )
 
 
+# What a row of a ticket table shows besides the ticket itself.
+TICKET_ROW = ("enterprise", "enterprise__cluster", "enterprise__county", "category", "team", "assignee")
+
+
 def ticket_list(user: User) -> QuerySet[Ticket]:
     """Visible tickets with everything a list row shows, in one query."""
-    return with_overdue(
-        visible_tickets(user).select_related(
-            "enterprise", "enterprise__cluster", "enterprise__county", "category", "team", "assignee"
-        )
-    )
+    return with_overdue(visible_tickets(user).select_related(*TICKET_ROW))
 
 
 def get_ticket_for_user(user: User, pk: int) -> Ticket:
@@ -142,7 +143,7 @@ def my_team_waiting_tickets(user: User) -> QuerySet[Ticket]:
     teams = TeamMembership.objects.filter(user=user, left_on__isnull=True).values("team")
     return (
         ticket_list(user)
-        .filter(team__in=teams, status__in=(Ticket.Status.ASSIGNED, Ticket.Status.REOPENED, Ticket.Status.WAITING))
+        .filter(team__in=teams, status__in=(Ticket.Status.NEW, Ticket.Status.ASSIGNED, Ticket.Status.REOPENED))
         .order_by("-overdue", "due_at")
     )
 

@@ -290,7 +290,8 @@ def can_edit_ticket(user: User, ticket: Ticket) -> bool:
 @transaction.atomic
 def ticket_update(*, ticket_id: int, user: User, version: int, data: dict) -> Ticket:
     """Save an edit unless the ticket changed since the editor loaded `version`; nothing is overwritten."""
-    ticket = Ticket.objects.select_for_update().select_related("updated_by").get(pk=ticket_id)
+    # Lock the ticket row only: PostgreSQL cannot lock the nullable side of the outer join to updated_by.
+    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("updated_by").get(pk=ticket_id)
     if not can_edit_ticket(user, ticket):
         raise PermissionDenied(_("You may not edit this ticket."))
     if ticket.version != version:
@@ -329,6 +330,23 @@ def team_of(user: User, day: datetime.date) -> SupportTeam | None:
     return membership.team if membership else None
 
 
+def visit_team(*, user: User, inspectors, day: datetime.date, chosen: SupportTeam | None = None) -> SupportTeam | None:
+    """The team a visit is recorded under: the one its inspectors belonged to on the day of the visit.
+
+    The form offers the team of today, which is wrong for a visit logged late after a change of team.
+    The chosen team stands if an inspector was in it that day (someone may be in two teams); else the
+    team of the inspectors that day, the logging user's first; else the chosen team, for visitors in no team.
+    """
+    inspectors = sorted(inspectors, key=lambda inspector: inspector.pk != user.pk)
+    if chosen is not None and any(is_team_member(inspector, chosen.pk, day) for inspector in inspectors):
+        return chosen
+    for inspector in inspectors:
+        team = team_of(inspector, day)
+        if team is not None:
+            return team
+    return chosen
+
+
 @transaction.atomic
 def visit_create(
     *,
@@ -340,7 +358,9 @@ def visit_create(
     raise_ticket: dict | None = None,
 ) -> Visit:
     """Log a visit, and open a ticket raised during it, in one transaction."""
-    visit = Visit.objects.create(created_by=user, **data)
+    day = data.get("date") or timezone.localdate()
+    team = visit_team(user=user, inspectors=inspectors, day=day, chosen=data.get("team"))
+    visit = Visit.objects.create(created_by=user, **{**data, "date": day, "team": team})
     visit.inspectors.set(inspectors)
     visit.experts.set(experts)
     visit.tickets_worked.set(tickets_worked)

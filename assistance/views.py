@@ -15,6 +15,7 @@ from .filters import TicketFilter, TrainingFilter, VisitFilter
 from .forms import AttachmentForm, TicketForm, TrainingForm, VisitForm, action_form
 from .models import Ticket
 from .selectors import (
+    TICKET_ROW,
     get_attachment_for_user,
     get_team_for_user,
     get_ticket_for_user,
@@ -215,8 +216,8 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "visit": visit,
         "inspectors": visit.inspectors.all(),
         "experts": visit.experts.all(),
-        "tickets_worked": with_overdue(visit.tickets_worked.select_related("category")),
-        "tickets_raised": with_overdue(visit.tickets_raised.select_related("category")),
+        "tickets_worked": with_overdue(visit.tickets_worked.select_related(*TICKET_ROW)),
+        "tickets_raised": with_overdue(visit.tickets_raised.select_related(*TICKET_ROW)),
         "attachments": visit.attachments.select_related("uploaded_by"),
         "attachment_form": AttachmentForm(),
     }
