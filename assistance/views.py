@@ -7,7 +7,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+
+from reports.exports import Column, export_requested, export_response
 
 from . import services
 from .attachments import safe_filename
@@ -39,6 +42,49 @@ from .selectors import (
     visit_list as select_visit_list,
 )
 
+TICKET_COLUMNS = [
+    Column(gettext_lazy("ID"), "pk"),
+    Column(gettext_lazy("Number"), "number"),
+    Column(gettext_lazy("Title"), "title"),
+    Column(gettext_lazy("Enterprise"), "enterprise.name"),
+    Column(gettext_lazy("Credit code"), "enterprise.credit_code"),
+    Column(gettext_lazy("Cluster"), "enterprise.cluster.name"),
+    Column(gettext_lazy("County"), "enterprise.county.name"),
+    Column(gettext_lazy("Category"), "category.name"),
+    Column(gettext_lazy("Priority"), "get_priority_display"),
+    Column(gettext_lazy("Status"), "get_status_display"),
+    Column(gettext_lazy("Team"), "team.name"),
+    Column(gettext_lazy("Assignee"), lambda t: t.assignee.display_name if t.assignee else ""),
+    Column(gettext_lazy("Opened"), "opened_at"),
+    Column(gettext_lazy("Due"), "due_at"),
+    Column(gettext_lazy("Overdue"), "overdue"),
+    Column(gettext_lazy("Resolved"), "resolved_at"),
+    Column(gettext_lazy("Closed"), "closed_at"),
+    Column(gettext_lazy("Enterprise satisfaction"), "satisfaction"),
+]
+VISIT_COLUMNS = [
+    Column(gettext_lazy("ID"), "pk"),
+    Column(gettext_lazy("Date"), "date"),
+    Column(gettext_lazy("Enterprise"), "enterprise.name"),
+    Column(gettext_lazy("Credit code"), "enterprise.credit_code"),
+    Column(gettext_lazy("Cluster"), "enterprise.cluster.name"),
+    Column(gettext_lazy("Team"), "team.name"),
+    Column(gettext_lazy("Inspectors"), lambda v: "、".join(u.display_name for u in v.inspectors.all())),
+    Column(gettext_lazy("Purpose"), "purpose"),
+    Column(gettext_lazy("Tickets raised"), "tickets_raised_count"),
+]
+TRAINING_COLUMNS = [
+    Column(gettext_lazy("ID"), "pk"),
+    Column(gettext_lazy("Date"), "date"),
+    Column(gettext_lazy("Title"), "title"),
+    Column(gettext_lazy("Topic"), "category.name"),
+    Column(gettext_lazy("Organised in"), "region.name"),
+    Column(gettext_lazy("Clusters"), lambda t: "、".join(c.name for c in t.clusters.all())),
+    Column(gettext_lazy("Experts"), lambda t: "、".join(e.name for e in t.experts.all())),
+    Column(gettext_lazy("Place"), "place"),
+    Column(gettext_lazy("Attendees"), "attendee_count"),
+]
+
 
 def _page(request: HttpRequest, queryset):
     return Paginator(queryset, settings.PAGINATE_BY).get_page(request.GET.get("page"))
@@ -66,6 +112,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def ticket_list(request: HttpRequest) -> HttpResponse:
     queryset = select_ticket_list(request.user).order_by("-opened_at")
     ticket_filter = TicketFilter(request.GET or None, queryset=queryset, request=request)
+    if fmt := export_requested(request):
+        return export_response(fmt, ticket_filter.qs, TICKET_COLUMNS, stem="tickets", title=_("Help tickets"))
     return render(
         request, "assistance/ticket_list.html", {"filter": ticket_filter, "page": _page(request, ticket_filter.qs)}
     )
@@ -204,6 +252,8 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 def visit_list(request: HttpRequest) -> HttpResponse:
     queryset = select_visit_list(request.user).order_by("-date", "-pk")
     visit_filter = VisitFilter(request.GET or None, queryset=queryset, request=request)
+    if fmt := export_requested(request):
+        return export_response(fmt, visit_filter.qs, VISIT_COLUMNS, stem="visits", title=_("Visits"))
     return render(
         request, "assistance/visit_list.html", {"filter": visit_filter, "page": _page(request, visit_filter.qs)}
     )
@@ -259,6 +309,8 @@ def visit_attach(request: HttpRequest, pk: int) -> HttpResponse:
 def training_list(request: HttpRequest) -> HttpResponse:
     queryset = select_training_list(request.user).order_by("-date", "-pk")
     training_filter = TrainingFilter(request.GET or None, queryset=queryset, request=request)
+    if fmt := export_requested(request):
+        return export_response(fmt, training_filter.qs, TRAINING_COLUMNS, stem="trainings", title=_("Trainings"))
     return render(
         request,
         "assistance/training_list.html",

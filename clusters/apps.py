@@ -9,7 +9,10 @@ from django.utils.translation import gettext_lazy as _
 # replaying these idempotent functions puts the rows back.
 REPLAYED_DATA_MIGRATIONS = {
     "clusters": [("clusters.migrations.0002_create_role_groups", "create_groups")],
-    "assistance": [("assistance.migrations.0002_reference_data_and_permissions", "forwards")],
+    "assistance": [
+        ("assistance.migrations.0002_reference_data_and_permissions", "forwards"),
+        ("assistance.migrations.0004_award_reference_data", "forwards"),
+    ],
 }
 
 

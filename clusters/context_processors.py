@@ -1,15 +1,20 @@
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-# (label, url name, permission needed or None, staff only)
+# (label, url name, any one of these permissions (or none needed), staff only)
 NAVIGATION = [
-    (_("Home"), "home", None, False),
-    (_("Clusters"), "clusters:cluster-list", "clusters.view_cluster", False),
-    (_("Enterprises"), "clusters:enterprise-list", "clusters.view_enterprise", False),
-    (_("Assistance"), "assistance:home", None, False),
-    (_("Quality awards"), "assistance:award-home", None, False),
-    (_("Reports"), "reports:home", None, False),
-    (_("Administration"), "admin:index", None, True),
+    (_("Home"), "home", (), False),
+    (_("Clusters"), "clusters:cluster-list", ("clusters.view_cluster",), False),
+    (_("Enterprises"), "clusters:enterprise-list", ("clusters.view_enterprise",), False),
+    (_("Assistance"), "assistance:home", ("assistance.view_ticket",), False),
+    (
+        _("Quality awards"),
+        "assistance:award-home",
+        ("assistance.view_awardapplication", "assistance.review_application"),
+        False,
+    ),
+    (_("Reports"), "reports:home", ("clusters.view_cluster",), False),
+    (_("Administration"), "admin:index", (), True),
 ]
 
 
@@ -19,15 +24,18 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     items = []
-    for label, name, perm, staff_only in NAVIGATION:
+    for label, name, perms, staff_only in NAVIGATION:
         if staff_only and not user.is_staff:
             continue
-        if perm and not user.has_perm(perm):
+        if perms and not any(user.has_perm(perm) for perm in perms):
             continue
         try:
             url = reverse(name)
         except NoReverseMatch:
             continue
-        active = request.path == url if name == "home" else request.path.startswith(url)
-        items.append({"label": label, "url": url, "active": active})
+        items.append({"label": label, "url": url, "active": False})
+    # The section whose address is the longest prefix of this page's is the current one.
+    matches = [item for item in items if request.path.startswith(item["url"])]
+    if matches:
+        max(matches, key=lambda item: len(item["url"]))["active"] = True
     return {"nav_items": items}

@@ -118,6 +118,8 @@ STORAGES = {
 # Attachments: largest accepted upload, in bytes (10 MB unless set).
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 TICKET_NUMBER_PREFIX = env_str("TICKET_NUMBER_PREFIX", "TS")
+# Reviews disagree widely when their totals are further apart than this many points.
+REVIEW_DISAGREEMENT_POINTS = env_int("REVIEW_DISAGREEMENT_POINTS", 150)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

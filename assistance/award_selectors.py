@@ -1,0 +1,168 @@
+"""Reads of award cycles, applications and reviews, under the jurisdiction and blind-review rules."""
+
+from django.conf import settings
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Max,
+    Min,
+    Q,
+    QuerySet,
+    Window,
+)
+from django.db.models.functions import RowNumber
+from django.http import Http404
+
+from clusters.models import User
+from clusters.selectors import scope_region_ids
+
+from .models import AwardApplication, AwardCycle, Review, ReviewerAssignment
+
+SUBMITTED = Q(assignments__withdrawn_at__isnull=True, assignments__review__submitted_at__isnull=False)
+
+
+def is_reviewer_only(user: User) -> bool:
+    return user.has_perm("assistance.review_application") and not user.has_perm("assistance.view_awardapplication")
+
+
+def visible_applications(user: User) -> QuerySet[AwardApplication]:
+    """Staff see applications of enterprises in their jurisdiction; reviewers only those assigned to them."""
+    if user.has_perm("assistance.view_awardapplication"):
+        scope = scope_region_ids(user)
+        applications = AwardApplication.objects.all()
+        return applications if scope is None else applications.filter(enterprise__county__in=scope)
+    if user.has_perm("assistance.review_application"):
+        return AwardApplication.objects.filter(
+            assignments__reviewer=user, assignments__withdrawn_at__isnull=True
+        ).distinct()
+    return AwardApplication.objects.none()
+
+
+def with_scores(queryset: QuerySet[AwardApplication]) -> QuerySet[AwardApplication]:
+    """Mean, lowest and highest submitted review totals, their count, and the disagreement flag, in SQL."""
+    spread = settings.REVIEW_DISAGREEMENT_POINTS
+    return queryset.annotate(
+        review_count=Count("assignments__review", filter=SUBMITTED),
+        mean_score=Avg("assignments__review__total", filter=SUBMITTED, output_field=FloatField()),
+        min_score=Min("assignments__review__total", filter=SUBMITTED),
+        max_score=Max("assignments__review__total", filter=SUBMITTED),
+    ).annotate(
+        disagreement=ExpressionWrapper(
+            Q(max_score__isnull=False) & Q(max_score__gt=F("min_score") + spread), output_field=BooleanField()
+        )
+    )
+
+
+def application_list(user: User) -> QuerySet[AwardApplication]:
+    return with_scores(
+        visible_applications(user).select_related(
+            "enterprise", "enterprise__cluster", "enterprise__county", "cycle", "cycle__programme", "prepared_by"
+        )
+    )
+
+
+def get_application_for_user(user: User, pk: int) -> AwardApplication:
+    try:
+        return application_list(user).get(pk=pk)
+    except AwardApplication.DoesNotExist:
+        raise Http404 from None
+
+
+def visible_cycles(user: User) -> QuerySet[AwardCycle]:
+    if is_reviewer_only(user):
+        return AwardCycle.objects.filter(applications__in=visible_applications(user)).distinct()
+    return AwardCycle.objects.all()
+
+
+def cycle_list(user: User) -> QuerySet[AwardCycle]:
+    applications = Q(applications__in=visible_applications(user))
+    decided = Q(applications__status__in=(AwardApplication.Status.APPROVED, AwardApplication.Status.REJECTED))
+    reviewed = Q(
+        applications__status__in=(
+            AwardApplication.Status.PENDING_DECISION,
+            AwardApplication.Status.APPROVED,
+            AwardApplication.Status.REJECTED,
+        )
+    )
+    return (
+        visible_cycles(user)
+        .select_related("programme", "rubric")
+        .annotate(
+            application_count=Count("applications", filter=applications, distinct=True),
+            reviewed_count=Count("applications", filter=applications & reviewed, distinct=True),
+            decided_count=Count("applications", filter=applications & decided, distinct=True),
+        )
+    )
+
+
+def get_cycle_for_user(user: User, pk: int) -> AwardCycle:
+    try:
+        return cycle_list(user).get(pk=pk)
+    except AwardCycle.DoesNotExist:
+        raise Http404 from None
+
+
+def cycle_ranking(user: User, cycle: AwardCycle) -> QuerySet[AwardApplication]:
+    """The cycle's reviewed applications by mean score, best first, with their rank."""
+    return (
+        application_list(user)
+        .filter(
+            cycle=cycle,
+            status__in=(
+                AwardApplication.Status.PENDING_DECISION,
+                AwardApplication.Status.APPROVED,
+                AwardApplication.Status.REJECTED,
+                AwardApplication.Status.UNDER_REVIEW,
+            ),
+        )
+        .filter(review_count__gt=0)
+        .annotate(rank=Window(RowNumber(), order_by=[F("mean_score").desc(), F("pk").asc()]))
+        .order_by("-mean_score", "pk")
+    )
+
+
+def reviews_side_by_side(application: AwardApplication) -> dict:
+    """Every submitted review with its per-category scores, for managers only."""
+    reviews = list(
+        Review.objects.filter(
+            assignment__application=application, assignment__withdrawn_at__isnull=True, submitted_at__isnull=False
+        )
+        .select_related("assignment__reviewer", "revision")
+        .prefetch_related("scores")
+        .order_by("-assignment__is_lead", "pk")
+    )
+    categories = list(application.cycle.rubric.categories.all())
+    by_review = [{score.category_id: score for score in review.scores.all()} for review in reviews]
+    rows = []
+    for category in categories:
+        scores = [scores_of.get(category.pk) for scores_of in by_review]
+        values = [s.score for s in scores if s is not None]
+        rows.append(
+            {
+                "category": category,
+                "scores": scores,
+                "mean": sum(values) / len(values) if values else None,
+                "min": min(values) if values else None,
+                "max": max(values) if values else None,
+            }
+        )
+    return {"reviews": reviews, "rows": rows}
+
+
+def my_assignments(user: User) -> QuerySet[ReviewerAssignment]:
+    return (
+        ReviewerAssignment.objects.filter(reviewer=user, withdrawn_at__isnull=True)
+        .select_related("application__enterprise", "application__cycle__programme", "review")
+        .order_by("application__cycle__closes_at", "pk")
+    )
+
+
+def get_assignment_for_reviewer(user: User, pk: int) -> ReviewerAssignment:
+    try:
+        return my_assignments(user).select_related("application__cycle__rubric").get(pk=pk)
+    except ReviewerAssignment.DoesNotExist:
+        raise Http404 from None

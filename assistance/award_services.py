@@ -1,0 +1,478 @@
+"""Award applications: one call per lifecycle step, each in one transaction with the application row locked."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clusters.models import Enterprise, Honour, User
+
+from .models import (
+    ApplicationEvent,
+    ApplicationRevision,
+    AwardApplication,
+    AwardCycle,
+    DeadlineException,
+    Decision,
+    Review,
+    ReviewerAssignment,
+    ReviewScore,
+)
+
+A = AwardApplication.Status
+MANAGER, PREPARER, INSPECTOR = "manager", "preparer", "inspector"
+
+
+@dataclass(frozen=True)
+class Step:
+    action: str
+    sources: frozenset[str]
+    target: str
+    roles: frozenset[str]
+
+
+def _s(action, sources, target, *roles) -> Step:
+    return Step(action, frozenset(sources), target, frozenset(roles))
+
+
+# The whole application lifecycle. "complete" is taken by the system when the last review is in.
+STEPS: tuple[Step, ...] = (
+    _s("submit", {A.DRAFT, A.RETURNED}, A.SUBMITTED, PREPARER, INSPECTOR),
+    _s("return", {A.SUBMITTED}, A.RETURNED, MANAGER),
+    _s("accept", {A.SUBMITTED}, A.UNDER_REVIEW, MANAGER),
+    _s("complete", {A.UNDER_REVIEW}, A.PENDING_DECISION),
+    _s("approve", {A.PENDING_DECISION}, A.APPROVED, MANAGER),
+    _s("reject", {A.PENDING_DECISION}, A.REJECTED, MANAGER),
+    _s(
+        "withdraw",
+        {A.DRAFT, A.SUBMITTED, A.RETURNED, A.UNDER_REVIEW, A.PENDING_DECISION},
+        A.WITHDRAWN,
+        MANAGER,
+        PREPARER,
+    ),
+)
+STEP_LABELS = {
+    "create": _("created"),
+    "submit": _("Submit"),
+    "return": _("Return for changes"),
+    "accept": _("Accept and assign reviewers"),
+    "complete": _("All reviews in"),
+    "approve": _("Approve"),
+    "reject": _("Reject"),
+    "withdraw": _("Withdraw"),
+    "assign": _("Reviewer assigned"),
+    "conflict": _("Reviewer declared a conflict"),
+    "exception": _("Deadline exception granted"),
+}
+USER_ACTIONS = tuple(dict.fromkeys(s.action for s in STEPS if s.roles))
+
+
+def application_roles(user: User, application: AwardApplication) -> set[str]:
+    roles = set()
+    if user.has_perm("assistance.manage_application"):
+        roles.add(MANAGER)
+    if user.has_perm("assistance.change_awardapplication"):
+        roles.add(INSPECTOR)
+        if application.prepared_by_id == user.pk:
+            roles.add(PREPARER)
+    return roles
+
+
+def allowed_steps(user: User, application: AwardApplication) -> list[str]:
+    roles = application_roles(user, application)
+    allowed = {s.action for s in STEPS if application.status in s.sources and s.roles & roles}
+    return [a for a in USER_ACTIONS if a in allowed]
+
+
+def _step(action: str, status: str, roles: set[str] | None) -> Step:
+    rows = [s for s in STEPS if s.action == action]
+    if not any(status in s.sources for s in rows):
+        raise ValidationError(
+            _("An application that is %(status)s cannot be moved this way."),
+            code="state",
+            params={"status": A(status).label},
+        )
+    for s in rows:
+        if status in s.sources and (roles is None or s.roles & roles):
+            return s
+    raise PermissionDenied(_("Your role may not take this step on this application."))
+
+
+def _record(application, *, action: str, from_status: str, user: User | None, note: str = "", at=None) -> None:
+    ApplicationEvent.objects.create(
+        application=application,
+        action=action,
+        from_status=from_status,
+        to_status=application.status,
+        actor=user,
+        note=note,
+        at=at or timezone.now(),
+    )
+
+
+def _locked(application_id: int) -> AwardApplication:
+    return AwardApplication.objects.select_for_update().select_related("cycle", "enterprise").get(pk=application_id)
+
+
+def _move(application, *, user, action: str, note: str = "", at=None, system: bool = False) -> AwardApplication:
+    step = _step(action, application.status, None if system else application_roles(user, application))
+    previous = application.status
+    application.status = step.target
+    application.save()
+    _record(application, action=action, from_status=previous, user=user, note=note, at=at)
+    return application
+
+
+def _mail(subject: str, body: str, users) -> None:
+    recipients = [u.email for u in users if u and u.email]
+    if recipients:
+        send_mail(subject, body, None, recipients, fail_silently=True)
+
+
+@transaction.atomic
+def application_create(
+    *, user: User, enterprise: Enterprise, cycle: AwardCycle, self_assessment: str = "", self_score=None
+) -> AwardApplication:
+    """Start a draft application prepared by the user."""
+    if AwardApplication.objects.filter(enterprise=enterprise, cycle=cycle).exists():
+        raise ValidationError(
+            _("%(enterprise)s already has an application in %(cycle)s."),
+            code="duplicate",
+            params={"enterprise": enterprise, "cycle": cycle},
+        )
+    application = AwardApplication.objects.create(
+        enterprise=enterprise, cycle=cycle, prepared_by=user, self_assessment=self_assessment, self_score=self_score
+    )
+    _record(application, action="create", from_status="", user=user)
+    return application
+
+
+@transaction.atomic
+def application_update(*, application_id: int, user: User, self_assessment: str, self_score) -> AwardApplication:
+    """Edit the self-assessment; only drafts and returned applications may change."""
+    application = _locked(application_id)
+    if INSPECTOR not in application_roles(user, application):
+        raise PermissionDenied(_("You may not edit this application."))
+    if application.status not in (A.DRAFT, A.RETURNED):
+        raise ValidationError(_("Only a draft or a returned application can be edited."), code="state")
+    application.self_assessment = self_assessment
+    application.self_score = self_score
+    application.save()
+    return application
+
+
+def deadline_open(application: AwardApplication, now: datetime.datetime) -> bool:
+    cycle = application.cycle
+    if cycle.opens_at <= now <= cycle.closes_at:
+        return True
+    return now >= cycle.opens_at and application.deadline_exceptions.filter(until__gte=now).exists()
+
+
+@transaction.atomic
+def application_submit(*, application_id: int, user: User, at=None) -> AwardApplication:
+    """Submit (again), freezing a new version; refused after the deadline unless a manager granted an exception."""
+    now = at or timezone.now()
+    application = _locked(application_id)
+    _step("submit", application.status, application_roles(user, application))
+    if not deadline_open(application, now):
+        if now < application.cycle.opens_at:
+            raise ValidationError(_("The cycle is not open for submissions yet."), code="not_open")
+        raise ValidationError(
+            _("Submissions closed at %(closes)s. A manager can grant an exception for this application."),
+            code="deadline",
+            params={"closes": timezone.localtime(application.cycle.closes_at).strftime("%Y-%m-%d %H:%M")},
+        )
+    if not application.self_assessment.strip():
+        raise ValidationError(_("Write the self-assessment before submitting."), code="empty")
+    number = application.revisions.count() + 1
+    ApplicationRevision.objects.create(
+        application=application,
+        number=number,
+        self_assessment=application.self_assessment,
+        self_score=application.self_score,
+        created_by=user,
+        created_at=now,
+    )
+    application.submitted_at = now
+    return _move(application, user=user, action="submit", at=now, note=_("version %(n)s") % {"n": number})
+
+
+@transaction.atomic
+def application_return(*, application_id: int, user: User, reason: str, at=None) -> AwardApplication:
+    if not (reason or "").strip():
+        raise ValidationError(_("Say why the application is returned."), code="reason")
+    application = _move(_locked(application_id), user=user, action="return", note=reason.strip(), at=at)
+    transaction.on_commit(lambda: _notify_preparer(application, _("returned"), reason.strip()))
+    return application
+
+
+def reviewer_conflict(reviewer: User, enterprise: Enterprise) -> bool:
+    """A reviewer can never review the enterprise they belong to."""
+    organisations = {(reviewer.organisation or "").strip()}
+    expert = getattr(reviewer, "expert", None) if hasattr(reviewer, "expert") else None
+    if expert is not None:
+        organisations.add(expert.organisation.strip())
+    return enterprise.name.strip() in organisations
+
+
+def _assign(application, *, reviewer: User, is_lead: bool, user: User, at=None) -> ReviewerAssignment:
+    if not reviewer.has_perm("assistance.review_application"):
+        raise ValidationError(_("%(user)s is not a reviewer."), code="not_reviewer", params={"user": reviewer})
+    if reviewer_conflict(reviewer, application.enterprise):
+        raise ValidationError(
+            _("%(user)s belongs to %(enterprise)s and can never review its application."),
+            code="own_enterprise",
+            params={"user": reviewer.display_name, "enterprise": application.enterprise},
+        )
+    if application.assignments.filter(reviewer=reviewer).exists():
+        raise ValidationError(
+            _("%(user)s is already assigned to this application."), code="duplicate", params={"user": reviewer}
+        )
+    assignment = ReviewerAssignment.objects.create(
+        application=application, reviewer=reviewer, is_lead=is_lead, assigned_by=user
+    )
+    _record(application, action="assign", from_status=application.status, user=user, note=reviewer.display_name, at=at)
+    transaction.on_commit(lambda: _notify_reviewer(assignment))
+    return assignment
+
+
+@transaction.atomic
+def application_accept(*, application_id: int, user: User, reviewers, lead: User | None = None, at=None):
+    """A manager accepts the application as eligible and assigns at least two reviewers."""
+    application = _locked(application_id)
+    _step("accept", application.status, application_roles(user, application))
+    reviewers = list(dict.fromkeys(reviewers))
+    if len(reviewers) < 2:
+        raise ValidationError(_("Assign at least two reviewers."), code="too_few")
+    lead = lead or reviewers[0]
+    for reviewer in reviewers:
+        _assign(application, reviewer=reviewer, is_lead=reviewer == lead, user=user, at=at)
+    return _move(application, user=user, action="accept", at=at)
+
+
+@transaction.atomic
+def application_assign_reviewer(*, application_id: int, user: User, reviewer: User, at=None) -> ReviewerAssignment:
+    """Add a reviewer to an application under review (for example after a declared conflict)."""
+    application = _locked(application_id)
+    if MANAGER not in application_roles(user, application):
+        raise PermissionDenied(_("Only a manager assigns reviewers."))
+    if application.status != A.UNDER_REVIEW:
+        raise ValidationError(_("Reviewers are assigned while the application is under review."), code="state")
+    return _assign(application, reviewer=reviewer, is_lead=False, user=user, at=at)
+
+
+def _complete_if_reviewed(application: AwardApplication, at=None) -> None:
+    active = application.assignments.filter(withdrawn_at__isnull=True)
+    if application.status != A.UNDER_REVIEW or active.count() < 2:
+        return
+    if (
+        not active.filter(review__submitted_at__isnull=True).exists()
+        and not active.filter(review__isnull=True).exists()
+    ):
+        _move(application, user=None, action="complete", at=at, system=True)
+
+
+@transaction.atomic
+def assignment_declare(*, assignment_id: int, user: User, conflict: bool, note: str = "", at=None):
+    """The reviewer declares whether they have a conflict of interest; a conflict withdraws the assignment."""
+    now = at or timezone.now()
+    assignment = ReviewerAssignment.objects.select_for_update().select_related("application").get(pk=assignment_id)
+    if assignment.reviewer_id != user.pk:
+        raise PermissionDenied
+    if assignment.withdrawn_at or assignment.no_conflict_declared_at:
+        raise ValidationError(_("You have already made your declaration."), code="declared")
+    application = _locked(assignment.application_id)
+    if application.status != A.UNDER_REVIEW:
+        raise ValidationError(_("This application is no longer under review."), code="state")
+    if not conflict:
+        assignment.no_conflict_declared_at = now
+        assignment.save()
+        return assignment
+    assignment.withdrawn_at = now
+    assignment.withdrawn_reason = note.strip()
+    assignment.save()
+    _record(application, action="conflict", from_status=application.status, user=user, note=note.strip(), at=now)
+    manager = assignment.assigned_by
+    transaction.on_commit(
+        lambda: _mail(
+            _("A reviewer declared a conflict of interest"),
+            _("%(user)s declared a conflict on %(application)s; assign another reviewer.\n%(url)s")
+            % {
+                "user": user.display_name,
+                "application": application,
+                "url": reverse("assistance:application-detail", args=[application.pk]),
+            },
+            [manager],
+        )
+    )
+    _complete_if_reviewed(application, at=now)
+    return assignment
+
+
+@transaction.atomic
+def review_save(
+    *,
+    assignment_id: int,
+    user: User,
+    scores: dict,
+    comments: dict,
+    comment: str,
+    recommendation: str,
+    submit: bool,
+    at=None,
+) -> Review:
+    """Save the reviewer's scores; submitting locks the review and may complete the application's review."""
+    now = at or timezone.now()
+    assignment = (
+        ReviewerAssignment.objects.select_for_update()
+        .select_related("application__cycle__rubric")
+        .get(pk=assignment_id)
+    )
+    if assignment.reviewer_id != user.pk or assignment.withdrawn_at:
+        raise PermissionDenied
+    if not assignment.no_conflict_declared_at:
+        raise ValidationError(_("Declare that you have no conflict of interest first."), code="declare")
+    application = _locked(assignment.application_id)
+    if application.status != A.UNDER_REVIEW:
+        raise ValidationError(_("This application is no longer under review."), code="state")
+    review = Review.objects.filter(assignment=assignment).first()
+    if review and review.submitted_at:
+        raise ValidationError(_("A submitted review cannot be changed."), code="locked")
+    categories = list(application.cycle.rubric.categories.all())
+    for category in categories:
+        value = scores.get(category.code)
+        if value is None and submit:
+            raise ValidationError(_("Score every category before submitting."), code="incomplete")
+        if value is not None and not 0 <= value <= category.max_points:
+            raise ValidationError(
+                _("%(category)s takes 0 to %(max)s points."),
+                code="range",
+                params={"category": category.name, "max": category.max_points},
+            )
+    if submit and recommendation not in Review.Recommendation.values:
+        raise ValidationError(_("Choose a recommendation before submitting."), code="recommendation")
+    revision = application.revisions.order_by("-number").first()
+    if review is None:
+        review = Review(assignment=assignment, revision=revision)
+    review.revision = revision
+    review.comment = comment
+    review.recommendation = recommendation or ""
+    review.total = sum(scores.get(c.code) or 0 for c in categories)
+    review.submitted_at = now if submit else None
+    review.save()
+    for category in categories:
+        if scores.get(category.code) is None:
+            ReviewScore.objects.filter(review=review, category=category).delete()
+            continue
+        ReviewScore.objects.update_or_create(
+            review=review,
+            category=category,
+            defaults={"score": scores[category.code], "comment": comments.get(category.code, "")},
+        )
+    if submit:
+        _complete_if_reviewed(application, at=now)
+    return review
+
+
+@transaction.atomic
+def application_decide(*, application_id: int, user: User, outcome: str, reason: str, at=None) -> Decision:
+    """The one final decision. Approval records the honour in the registry."""
+    now = at or timezone.now()
+    if not (reason or "").strip():
+        raise ValidationError(_("Give the reason for the decision."), code="reason")
+    application = _locked(application_id)
+    action = {"approved": "approve", "rejected": "reject"}.get(outcome)
+    if action is None:
+        raise ValidationError(_("Unknown outcome."), code="outcome")
+    if Decision.objects.filter(application=application).exists():
+        raise ValidationError(_("This application has already been decided."), code="decided")
+    _step(action, application.status, application_roles(user, application))
+    honour = None
+    if outcome == Decision.Outcome.APPROVED:
+        cycle = application.cycle
+        honour = Honour.objects.create(
+            enterprise=application.enterprise,
+            kind=cycle.programme.honour_kind,
+            title=cycle.programme.name,
+            year=cycle.year,
+            date=timezone.localtime(now).date(),
+            source=_("Award decision on application %(id)s in %(cycle)s") % {"id": application.pk, "cycle": cycle},
+        )
+    try:
+        with transaction.atomic():
+            decision = Decision.objects.create(
+                application=application,
+                outcome=outcome,
+                reason=reason.strip(),
+                decided_by=user,
+                decided_at=now,
+                honour=honour,
+            )
+    except IntegrityError:
+        raise ValidationError(_("This application has already been decided."), code="decided") from None
+    _move(application, user=user, action=action, note=reason.strip(), at=now)
+    transaction.on_commit(lambda: _notify_preparer(application, decision.get_outcome_display(), reason.strip()))
+    return decision
+
+
+@transaction.atomic
+def application_withdraw(*, application_id: int, user: User, reason: str = "", at=None) -> AwardApplication:
+    return _move(_locked(application_id), user=user, action="withdraw", note=(reason or "").strip(), at=at)
+
+
+@transaction.atomic
+def deadline_exception_grant(*, application_id: int, user: User, reason: str, until, at=None) -> DeadlineException:
+    """A manager lets this one application be submitted after the cycle closed, until the given time."""
+    application = _locked(application_id)
+    if MANAGER not in application_roles(user, application):
+        raise PermissionDenied(_("Only a manager grants deadline exceptions."))
+    if not (reason or "").strip():
+        raise ValidationError(_("Give the reason for the exception."), code="reason")
+    now = at or timezone.now()
+    if until <= now:
+        raise ValidationError(_("The exception must end in the future."), code="until")
+    if application.status in AwardApplication.FINAL:
+        raise ValidationError(_("This application is already closed."), code="state")
+    exception = DeadlineException.objects.create(
+        application=application, granted_by=user, reason=reason.strip(), until=until, created_at=now
+    )
+    _record(
+        application,
+        action="exception",
+        from_status=application.status,
+        user=user,
+        note=f"{reason.strip()}（{timezone.localtime(until):%Y-%m-%d %H:%M}）",
+        at=now,
+    )
+    return exception
+
+
+def _notify_reviewer(assignment: ReviewerAssignment) -> None:
+    _mail(
+        _("An award application was assigned to you for review"),
+        _("Please review %(application)s.\n%(url)s")
+        % {
+            "application": assignment.application,
+            "url": reverse("assistance:review", args=[assignment.pk]),
+        },
+        [assignment.reviewer],
+    )
+
+
+def _notify_preparer(application: AwardApplication, what: str, reason: str) -> None:
+    _mail(
+        _("Award application %(what)s") % {"what": what},
+        _("%(application)s: %(what)s.\n%(reason)s\n%(url)s")
+        % {
+            "application": application,
+            "what": what,
+            "reason": reason,
+            "url": reverse("assistance:application-detail", args=[application.pk]),
+        },
+        [application.prepared_by],
+    )
