@@ -9,6 +9,7 @@ from django.utils import timezone
 from clusters.models import User
 from clusters.selectors import scope_region_ids
 
+from .award_selectors import visible_applications
 from .models import Attachment, SupportTeam, TeamMembership, Ticket, Training, Visit
 
 
@@ -18,10 +19,14 @@ def _within(queryset: QuerySet, user: User, path: str) -> QuerySet:
 
 
 def visible_tickets(user: User) -> QuerySet[Ticket]:
+    if not user.has_perm("assistance.view_ticket"):
+        return Ticket.objects.none()
     return _within(Ticket.objects.all(), user, "enterprise__county")
 
 
 def visible_visits(user: User) -> QuerySet[Visit]:
+    if not user.has_perm("assistance.view_visit"):
+        return Visit.objects.none()
     return _within(Visit.objects.all(), user, "enterprise__county")
 
 
@@ -123,13 +128,15 @@ def get_team_for_user(user: User, pk: int) -> SupportTeam:
 
 
 def get_attachment_for_user(user: User, pk: int) -> Attachment:
-    """An attachment is visible exactly when its ticket or visit is."""
+    """An attachment is visible exactly when its ticket, visit or award application is."""
     attachment = Attachment.objects.filter(pk=pk).first()
     if attachment is None:
         raise Http404
     if attachment.ticket_id and visible_tickets(user).filter(pk=attachment.ticket_id).exists():
         return attachment
     if attachment.visit_id and visible_visits(user).filter(pk=attachment.visit_id).exists():
+        return attachment
+    if attachment.application_id and visible_applications(user).filter(pk=attachment.application_id).exists():
         return attachment
     raise Http404
 
