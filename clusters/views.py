@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,13 +11,11 @@ from reports.exports import Column, export_requested, export_response
 
 from .filters import ClusterFilter, EnterpriseFilter
 from .forms import EnterpriseForm
-from .models import Cluster, Honour
 from .selectors import (
     cluster_holdings,
     enterprise_holdings,
     get_cluster_for_user,
     get_enterprise_for_user,
-    visible_clusters,
     visible_enterprises,
 )
 from .selectors import (
@@ -63,26 +60,6 @@ ENTERPRISE_COLUMNS = [
 
 def _page(request: HttpRequest, queryset):
     return Paginator(queryset, settings.PAGINATE_BY).get_page(request.GET.get("page"))
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    context = {}
-    if user.has_perm("clusters.view_cluster"):
-        clusters = visible_clusters(user)
-        context["cluster_counts"] = clusters.aggregate(
-            total=Count("pk"),
-            provincial=Count("pk", filter=Q(level=Cluster.Level.PROVINCIAL)),
-            municipal=Count("pk", filter=Q(level=Cluster.Level.MUNICIPAL)),
-            featured=Count("pk", filter=Q(featured=True)),
-        )
-        context["enterprise_count"] = visible_enterprises(user).count()
-        context["honour_counts"] = Honour.objects.filter(enterprise__in=visible_enterprises(user)).aggregate(
-            provincial=Count("pk", filter=Q(kind=Honour.Kind.PROVINCIAL_QUALITY_AWARD)),
-            municipal=Count("pk", filter=Q(kind=Honour.Kind.MUNICIPAL_QUALITY_AWARD)),
-            china=Count("pk", filter=Q(kind=Honour.Kind.CHINA_QUALITY_AWARD)),
-        )
-    return render(request, "home.html", context)
 
 
 @permission_required("clusters.view_cluster", raise_exception=True)

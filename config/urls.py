@@ -4,10 +4,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from clusters import views as cluster_views
+from reports import views as report_views
 
 urlpatterns = [
-    path("", cluster_views.home, name="home"),
+    path("", report_views.dashboard, name="home"),
     path("clusters/", include("clusters.urls")),
     path("assistance/", include("assistance.urls")),
     path("reports/", include("reports.urls")),

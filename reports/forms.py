@@ -33,3 +33,20 @@ class SummaryForm(forms.Form):
         if as_of and base_year and datetime.date(base_year, 12, 31) >= as_of:
             self.add_error("base_year", _("The base year must end before the as-of date."))
         return cleaned
+
+
+class PeriodForm(forms.Form):
+    """A date range; this year so far unless the user asks for another."""
+
+    since = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
+    until = forms.DateField(label=_("Until"), required=False, widget=DATE_INPUT)
+
+    def period(self) -> tuple[datetime.date, datetime.date]:
+        today = timezone.localdate()
+        since, until = datetime.date(today.year, 1, 1), today
+        if self.is_bound and self.is_valid():
+            since = self.cleaned_data["since"] or since
+            until = self.cleaned_data["until"] or until
+        if since > until:
+            since, until = until, since
+        return since, until

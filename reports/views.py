@@ -1,11 +1,45 @@
 import datetime
+from operator import itemgetter
 
 from django.contrib.auth.decorators import permission_required
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from .forms import SummaryForm
+from assistance.award_selectors import cycle_ranking, get_cycle_for_user, visible_applications
+from assistance.models import AwardApplication
+from clusters.selectors import get_cluster_for_user
+
+from . import dashboards
+from .charts import Series, bar_chart, line_chart
+from .cluster_report import cluster_report as build_cluster_report
+from .exports import Column, export_requested, export_response
+from .forms import PeriodForm, SummaryForm
+from .service import service_report as build_service_report
 from .summary import quality_summary, reported_indicators, summary_paragraph, summary_rows
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The home page: what this user's roles need first."""
+    user = request.user
+    context = {}
+    if user.has_perm("clusters.view_cluster"):
+        context["registry"] = dashboards.registry_overview(user)
+    if user.has_perm("assistance.manage_ticket"):
+        context["manager"] = dashboards.manager_dashboard(user)
+    elif user.has_perm("assistance.work_ticket"):
+        context["inspector"] = dashboards.inspector_dashboard(user)
+    if user.has_perm("assistance.review_application"):
+        context["reviewer"] = dashboards.reviewer_dashboard(user)
+    return render(request, "reports/dashboard.html", context)
+
+
+@permission_required("clusters.view_cluster", raise_exception=True)
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "reports/home.html")
 
 
 @permission_required("clusters.view_cluster", raise_exception=True)
@@ -20,11 +54,17 @@ def summary(request: HttpRequest) -> HttpResponse:
         base = None
         if base_year:
             base = quality_summary(region, as_of=datetime.date(base_year, 12, 31), clusters_as_of=as_of)
+        rows = summary_rows(now, base)
+        if fmt := export_requested(request):
+            columns = [Column(_("Figure"), "label"), Column(_("Counted"), "value")]
+            if base_year:
+                columns += [Column(_("Base year"), "base"), Column(_("Change (%)"), "change")]
+            return export_response(fmt, rows, columns, stem="summary", title=_("Programme summary"))
         context.update(
             {
                 "summary": now,
                 "paragraph": summary_paragraph(now),
-                "rows": summary_rows(now, base),
+                "rows": rows,
                 "base_year": base_year,
                 "indicators": reported_indicators(region, as_of),
             }
@@ -33,5 +73,154 @@ def summary(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required("clusters.view_cluster", raise_exception=True)
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "reports/home.html")
+def cluster_report(request: HttpRequest, pk: int) -> HttpResponse:
+    cluster = get_cluster_for_user(request.user, pk)
+    report = build_cluster_report(cluster)
+    rows = report["rows"]
+    if fmt := export_requested(request):
+        columns = [
+            Column(_("Year"), itemgetter("year")),
+            *[Column(label, itemgetter(key)) for key, label in CLUSTER_REPORT_FIELDS],
+            Column(_("Enterprise count"), lambda r: r["indicator"].enterprise_count if r["indicator"] else None),
+            Column(_("Output value (10k yuan)"), lambda r: r["indicator"].output_value if r["indicator"] else None),
+            Column(_("Total profit (10k yuan)"), lambda r: r["indicator"].total_profit if r["indicator"] else None),
+        ]
+        return export_response(fmt, rows, columns, stem="cluster-report", title=cluster.name[:31])
+    labels = [str(r["year"]) for r in rows]
+    context = {
+        "cluster": cluster,
+        "report": report,
+        "fields": CLUSTER_REPORT_FIELDS,
+        "holdings_chart": bar_chart(
+            labels,
+            [Series(str(label), [r[key] for r in rows]) for key, label in CLUSTER_REPORT_FIELDS[:5]],
+            title=_("Holdings gained per year"),
+        ),
+        "work_chart": bar_chart(
+            labels,
+            [Series(str(label), [r[key] for r in rows]) for key, label in CLUSTER_REPORT_FIELDS[5:]],
+            title=_("The bureau's work per year"),
+        ),
+    }
+    return render(request, "reports/cluster_report.html", context)
+
+
+CLUSTER_REPORT_FIELDS = [
+    ("honours", gettext_lazy("Honours")),
+    ("standards", gettext_lazy("Standards")),
+    ("trademarks", gettext_lazy("Trademarks")),
+    ("designations", gettext_lazy("Designations")),
+    ("pilots", gettext_lazy("Pilots")),
+    ("tickets", gettext_lazy("Tickets opened")),
+    ("resolved", gettext_lazy("Tickets resolved")),
+    ("visits", gettext_lazy("Visits")),
+    ("trainings", gettext_lazy("Trainings")),
+]
+
+SERVICE_GROUP_COLUMNS = [
+    Column(gettext_lazy("Name"), itemgetter("name")),
+    Column(gettext_lazy("Tickets"), itemgetter("total")),
+    Column(gettext_lazy("Open"), itemgetter("open")),
+    Column(gettext_lazy("Resolved"), itemgetter("resolved")),
+    Column(gettext_lazy("Within service level"), itemgetter("within")),
+    Column(gettext_lazy("Share within service level (%)"), itemgetter("share_within")),
+    Column(gettext_lazy("Mean days to resolve"), itemgetter("mean_days")),
+]
+
+
+@permission_required("assistance.view_ticket", raise_exception=True)
+def service_report(request: HttpRequest) -> HttpResponse:
+    form = PeriodForm(request.GET or None)
+    since, until = form.period()
+    report = build_service_report(request.user, since=since, until=until)
+    tables = {
+        "category": report["by_category"],
+        "team": report["by_team"],
+        "partner": report["by_partner"],
+    }
+    if fmt := export_requested(request):
+        table = request.GET.get("table")
+        if table == "month":
+            columns = [
+                Column(_("Month"), lambda r: r["month"].strftime("%Y-%m")),
+                Column(_("Opened"), itemgetter("opened")),
+                Column(_("Resolved"), itemgetter("resolved")),
+            ]
+            return export_response(fmt, report["by_month"], columns, stem="service-by-month", title=_("By month"))
+        if table == "status":
+            columns = [Column(_("Status"), itemgetter("name")), Column(_("Tickets"), itemgetter("total"))]
+            return export_response(fmt, report["by_status"], columns, stem="service-by-status", title=_("By status"))
+        rows = tables.get(table, report["by_category"])
+        return export_response(fmt, rows, SERVICE_GROUP_COLUMNS, stem=f"service-by-{table}", title=str(table))
+    months = [r["month"].strftime("%Y-%m") for r in report["by_month"]]
+    context = {
+        "form": form,
+        "report": report,
+        "month_chart": line_chart(
+            months,
+            [
+                Series(_("Opened"), [r["opened"] for r in report["by_month"]]),
+                Series(_("Resolved"), [r["resolved"] for r in report["by_month"]]),
+            ],
+            title=_("Tickets per month"),
+        ),
+        "category_chart": bar_chart(
+            [r["name"] for r in report["by_category"]],
+            [Series(_("Tickets"), [r["total"] for r in report["by_category"]])],
+            title=_("Tickets by category"),
+        ),
+    }
+    return render(request, "reports/service_report.html", context)
+
+
+SCORE_BUCKETS = [(low, low + 100) for low in range(0, 1000, 100)]
+
+
+@permission_required("assistance.view_awardapplication", raise_exception=True)
+def award_report(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = get_cycle_for_user(request.user, pk)
+    ranking = list(cycle_ranking(request.user, cycle))
+    counts = dict(
+        visible_applications(request.user)
+        .filter(cycle=cycle)
+        .values_list("status")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+    )
+    status_rows = [{"name": label, "total": counts.get(value, 0)} for value, label in AwardApplication.Status.choices]
+    distribution = [
+        {
+            "range": f"{low}–{high}",
+            "total": sum(1 for a in ranking if low <= a.mean_score < high or (high == 1000 and a.mean_score == 1000)),
+        }
+        for low, high in SCORE_BUCKETS
+    ]
+    if fmt := export_requested(request):
+        if request.GET.get("table") == "status":
+            columns = [Column(_("Status"), itemgetter("name")), Column(_("Applications"), itemgetter("total"))]
+            return export_response(fmt, status_rows, columns, stem="award-status", title=_("By status"))
+        columns = [
+            Column(_("Rank"), "rank"),
+            Column(_("ID"), "pk"),
+            Column(_("Enterprise"), "enterprise.name"),
+            Column(_("Status"), "get_status_display"),
+            Column(_("Reviews"), "review_count"),
+            Column(_("Mean"), lambda a: round(a.mean_score, 1)),
+            Column(_("Lowest"), "min_score"),
+            Column(_("Highest"), "max_score"),
+            Column(_("Within quota"), lambda a: a.rank <= cycle.quota),
+        ]
+        return export_response(fmt, ranking, columns, stem="award-ranking", title=_("Ranking"))
+    context = {
+        "cycle": cycle,
+        "ranking": ranking,
+        "status_rows": status_rows,
+        "distribution": distribution,
+        "distribution_chart": bar_chart(
+            [d["range"] for d in distribution],
+            [Series(_("Applications"), [d["total"] for d in distribution])],
+            title=_("Mean scores"),
+        ),
+        "now": timezone.now(),
+    }
+    return render(request, "reports/award_report.html", context)

@@ -1,0 +1,63 @@
+"""One cluster year by year: what its enterprises gained, the bureau's work with them, and its indicators."""
+
+from django.db.models import Count, IntegerField, QuerySet
+from django.db.models.functions import ExtractYear
+
+from assistance.models import Ticket, Training, Visit
+from clusters.models import Cluster, Designation, Honour, StandardizationPilot, StandardRole, Trademark
+
+
+def _per_year(queryset: QuerySet, date_field: str, key: str = "n") -> dict[int, int]:
+    rows = (
+        queryset.annotate(at_year=ExtractYear(date_field, output_field=IntegerField()))
+        .values("at_year")
+        .annotate(**{key: Count("pk", distinct=True)})
+        .order_by()
+    )
+    return {row["at_year"]: row[key] for row in rows}
+
+
+def cluster_report(cluster: Cluster) -> dict:
+    """Every figure grouped by year in the database; one query per kind of record."""
+    in_cluster = {"enterprise__cluster": cluster}
+    holdings = {
+        "honours": _per_year(Honour.objects.filter(**in_cluster), "date"),
+        "standards": _per_year(StandardRole.objects.filter(**in_cluster), "date"),
+        "trademarks": _per_year(Trademark.objects.filter(**in_cluster), "date"),
+        "designations": _per_year(Designation.objects.filter(**in_cluster), "date"),
+        "pilots": _per_year(StandardizationPilot.objects.filter(cluster=cluster), "date"),
+    }
+    work = {
+        "tickets": _per_year(Ticket.objects.filter(**in_cluster), "opened_at"),
+        "resolved": _per_year(Ticket.objects.filter(**in_cluster, status__in=Ticket.DONE_STATUSES), "resolved_at"),
+        "visits": _per_year(Visit.objects.filter(**in_cluster), "date"),
+        "trainings": _per_year(Training.objects.filter(clusters=cluster), "date"),
+    }
+    by_category: dict[int, dict[str, int]] = {}
+    categories: dict[str, str] = {}
+    rows = (
+        Ticket.objects.filter(**in_cluster)
+        .annotate(year=ExtractYear("opened_at", output_field=IntegerField()))
+        .values("year", "category__code", "category__name")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        categories[row["category__code"]] = row["category__name"]
+        by_category.setdefault(row["year"], {})[row["category__code"]] = row["n"]
+    indicators = {i.year: i for i in cluster.indicators.all()}
+    years = sorted(
+        {y for counts in (*holdings.values(), *work.values()) for y in counts} | set(indicators) | set(by_category)
+    )
+    table = []
+    for year in years:
+        table.append(
+            {
+                "year": year,
+                **{name: counts.get(year, 0) for name, counts in holdings.items()},
+                **{name: counts.get(year, 0) for name, counts in work.items()},
+                "categories": [by_category.get(year, {}).get(code, 0) for code in categories],
+                "indicator": indicators.get(year),
+            }
+        )
+    return {"years": years, "rows": table, "categories": list(categories.values())}

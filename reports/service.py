@@ -1,0 +1,100 @@
+"""Figures of the one-stop service: tickets by category, status and month, time to resolve, service levels."""
+
+import datetime
+import math
+
+from django.db.models import Avg, Count, DateField, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models.functions import TruncMonth
+
+from assistance.models import Ticket
+from assistance.selectors import visible_tickets
+from clusters.models import User
+
+DURATION = ExpressionWrapper(F("resolved_at") - F("opened_at"), output_field=DurationField())
+RESOLVED = Q(status__in=Ticket.DONE_STATUSES, resolved_at__isnull=False)
+WITHIN_LEVEL = RESOLVED & Q(resolved_at__lte=F("due_at"))
+
+
+def tickets_opened(user: User, since: datetime.date, until: datetime.date) -> QuerySet[Ticket]:
+    """Visible tickets opened in the period (local dates, both ends included)."""
+    return visible_tickets(user).filter(opened_at__date__gte=since, opened_at__date__lte=until)
+
+
+def _percentile(durations: QuerySet, count: int, share: float) -> datetime.timedelta | None:
+    """The nearest-rank percentile, read by position from the ordered durations in the database."""
+    if not count:
+        return None
+    position = max(math.ceil(share * count) - 1, 0)
+    return durations[position]
+
+
+def _days(value: datetime.timedelta | None) -> float | None:
+    return None if value is None else round(value.total_seconds() / 86400, 1)
+
+
+def _group(tickets: QuerySet[Ticket], field: str) -> list[dict]:
+    rows = (
+        tickets.values(field)
+        .annotate(
+            total=Count("pk"),
+            open=Count("pk", filter=Q(status__in=Ticket.OPEN_STATUSES)),
+            resolved=Count("pk", filter=RESOLVED),
+            within=Count("pk", filter=WITHIN_LEVEL),
+            mean=Avg(DURATION, filter=RESOLVED),
+        )
+        .order_by("-total", field)
+    )
+    return [
+        {
+            "name": row[field] or "—",
+            "total": row["total"],
+            "open": row["open"],
+            "resolved": row["resolved"],
+            "within": row["within"],
+            "share_within": round(100 * row["within"] / row["resolved"]) if row["resolved"] else None,
+            "mean_days": _days(row["mean"]),
+        }
+        for row in rows
+    ]
+
+
+def service_report(user: User, *, since: datetime.date, until: datetime.date) -> dict:
+    tickets = tickets_opened(user, since, until)
+    resolved = tickets.filter(RESOLVED)
+    totals = tickets.aggregate(
+        total=Count("pk"),
+        resolved=Count("pk", filter=RESOLVED),
+        within=Count("pk", filter=WITHIN_LEVEL),
+        overdue_open=Count("pk", filter=Ticket.overdue_q(datetime.datetime.now(datetime.UTC))),
+    )
+    durations = resolved.annotate(duration=DURATION).order_by("duration").values_list("duration", flat=True)
+    count = totals["resolved"]
+    status_counts = dict(tickets.values_list("status").annotate(n=Count("pk")).order_by())
+    months: dict[datetime.date, list[int]] = {}
+    opened = tickets.annotate(month=TruncMonth("opened_at", output_field=DateField()))
+    for row in opened.values("month").annotate(n=Count("pk")).order_by():
+        months.setdefault(row["month"], [0, 0])[0] = row["n"]
+    done = visible_tickets(user).filter(RESOLVED, resolved_at__date__gte=since, resolved_at__date__lte=until)
+    done = done.annotate(month=TruncMonth("resolved_at", output_field=DateField()))
+    for row in done.values("month").annotate(n=Count("pk")).order_by():
+        months.setdefault(row["month"], [0, 0])[1] = row["n"]
+    return {
+        "since": since,
+        "until": until,
+        "totals": {
+            **totals,
+            "share_within": round(100 * totals["within"] / count) if count else None,
+            "median_days": _days(_percentile(durations, count, 0.5)),
+            "p90_days": _days(_percentile(durations, count, 0.9)),
+        },
+        "by_category": _group(tickets, "category__name"),
+        "by_status": [
+            {"name": label, "value": value, "total": status_counts.get(value, 0)}
+            for value, label in Ticket.Status.choices
+        ],
+        "by_month": [
+            {"month": month, "opened": opened, "resolved": done} for month, (opened, done) in sorted(months.items())
+        ],
+        "by_team": _group(tickets, "team__name"),
+        "by_partner": _group(tickets, "partner__name"),
+    }
