@@ -1,0 +1,123 @@
+"""A metrology ticket raised on a phone during a visit, from the visit to its closing."""
+
+import re
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import translation
+
+from assistance.models import SupportTeam, Ticket
+from clusters.models import User
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 375, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+ENTERPRISE = "首钢智新迁安电磁材料有限公司"
+TICKET_TITLE = "能源计量器具检定周期不清"
+
+
+@pytest.fixture
+def seeded(live_server):
+    call_command("load_seeds", demo_users=True, verbosity=0)
+    return live_server
+
+
+def _sign_in(page, base_url, username, path, viewport):
+    """Start a fresh session (no cookies of the previous user) and sign in, landing on `path`."""
+    page.context.clear_cookies()
+    page.set_viewport_size(viewport)
+    page.goto(f"{base_url}{reverse('login')}?next={quote(path)}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", settings.DEMO_PASSWORD)
+    page.locator("form:has(input[name=username]) button[type=submit]").click()
+    page.wait_for_url(f"{base_url}{path}")
+
+
+def _act(page, action, **fields):
+    """Fill the fields of the ticket action form (names prefixed with the action) and take the action."""
+    form = page.locator(f"form[data-action={action}]")
+    for name, value in fields.items():
+        field = form.locator(f"[name={action}-{name}]")
+        if field.evaluate("e => e.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    errors = page.locator(".alert-danger")
+    assert errors.count() == 0, errors.all_inner_texts()
+
+
+def _labels(*statuses):
+    with translation.override(settings.LANGUAGE_CODE):
+        return [str(Ticket.Status(status).label) for status in statuses]
+
+
+def test_a_metrology_ticket_raised_on_a_visit_is_assigned_worked_and_closed(seeded, page):
+    base = seeded.url
+    inspector = User.objects.get(username="inspector_qianan")
+    team = SupportTeam.objects.get(clusters__name="迁安市钢铁产业集群")
+
+    # The 迁安 inspector logs the visit on a phone and raises a metrology ticket inline.
+    visit_form = reverse("assistance:visit-create")
+    _sign_in(page, base, "inspector_qianan", visit_form, PHONE)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.select_option("select[name=enterprise]", label=ENTERPRISE)
+    page.fill("[name=purpose]", "入企帮扶：能源计量器具管理")
+    page.fill("[name=findings]", "部分能源计量器具未按期检定，台账不全。")
+    ticket_fields = page.locator("#raise-ticket-fields")
+    assert not ticket_fields.is_visible()
+    page.check("input[name=raise_ticket]")
+    ticket_fields.wait_for(state="visible")
+    page.select_option("select[name=ticket_category]", label="计量")
+    page.fill("[name=ticket_title]", TICKET_TITLE)
+    page.fill("[name=ticket_description]", "企业请求协助梳理能源计量器具检定周期并联系检定机构。")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.click("form.visit-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/assistance/visits/\d+/$"))
+
+    # The visit page lists the ticket it raised.
+    raised = page.locator("table tbody tr", has_text=TICKET_TITLE)
+    assert raised.count() == 1
+    assert "计量" in raised.inner_text()
+    assert ENTERPRISE in raised.inner_text()
+    ticket = Ticket.objects.get(title=TICKET_TITLE)
+    assert ticket.category.name == "计量"
+    assert ticket.raised_in_visit is not None
+    assert ticket.created_by == inspector
+    ticket_path = reverse("assistance:ticket-detail", args=[ticket.pk])
+    assert raised.locator("a").first.get_attribute("href") == ticket_path
+    assert ticket.number in raised.inner_text()
+
+    # The 唐山 manager, at a desk, gives the ticket to the inspector's team and to the inspector.
+    _sign_in(page, base, "manager_tangshan", ticket_path, DESKTOP)
+    _act(page, "assign", team=str(team.pk), assignee=str(inspector.pk), note="请迁安组跟进。")
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.team, ticket.assignee) == (Ticket.Status.ASSIGNED, team, inspector)
+
+    # The inspector, on the phone again, starts the work and resolves it.
+    _sign_in(page, base, "inspector_qianan", ticket_path, PHONE)
+    assert page.locator("form[data-action=assign]").count() == 0
+    _act(page, "start")
+    _act(page, "resolve", resolution="已协助企业建立计量器具台账并联系唐山市计量测试所完成检定。")
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.RESOLVED
+    assert page.locator("form[data-action=close]").count() == 0
+
+    # The manager closes it.
+    _sign_in(page, base, "manager_tangshan", ticket_path, DESKTOP)
+    _act(page, "close", note="企业确认问题已解决。")
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.CLOSED
+    assert page.locator("form[data-action]").count() == 0
+
+    # The timeline shows opening, then the four steps in order; the status is closed.
+    events = page.locator("#timeline > li:has(strong) > strong").all_inner_texts()
+    assert events == _labels("new", "assigned", "in_progress", "resolved", "closed")
+    (closed,) = _labels("closed")
+    assert page.locator("span.badge", has_text=closed).count() >= 1
+    assert "已协助企业建立计量器具台账" in page.content()
