@@ -3,8 +3,12 @@
 import os
 import shutil
 import tempfile
+from urllib.parse import quote
 
 import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.urls import reverse
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by
 # the tests themselves are still synchronous.
@@ -53,3 +57,22 @@ def page(browser):
     yield page
     page.close()
     browser.clear_cookies()
+
+
+@pytest.fixture
+def seeded(live_server):
+    """The live site with the seed data and the demo users loaded."""
+    call_command("load_seeds", demo_users=True, verbosity=0)
+    return live_server
+
+
+def sign_in(page, base_url: str, username: str, path: str = "/", viewport: dict | None = None) -> None:
+    """Start a fresh session (no cookies of the previous user) and sign in as a demo user, landing on `path`."""
+    page.context.clear_cookies()
+    if viewport:
+        page.set_viewport_size(viewport)
+    page.goto(f"{base_url}{reverse('login')}?next={quote(path)}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", settings.DEMO_PASSWORD)
+    page.locator("form:has(input[name=username]) button[type=submit]").click()
+    page.wait_for_url(f"{base_url}{path}")

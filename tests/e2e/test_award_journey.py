@@ -2,17 +2,16 @@
 
 import datetime
 import re
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from assistance.models import AwardApplication, AwardCycle, AwardProgramme, Review, Rubric
 from clusters.models import Honour, Region, User
+from tests.e2e.conftest import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -20,12 +19,6 @@ DESKTOP = {"width": 1280, "height": 900}
 ENTERPRISE = "首钢智新迁安电磁材料有限公司"
 RUBRIC = "GB/T 19580-2012 卓越绩效评价准则"
 SELF_ASSESSMENT = "公司以卓越绩效模式为框架，取向硅钢产品质量持续提升，顾客满意度逐年提高。"
-
-
-@pytest.fixture
-def seeded(live_server):
-    call_command("load_seeds", demo_users=True, verbosity=0)
-    return live_server
 
 
 @pytest.fixture
@@ -57,17 +50,6 @@ def second_reviewer(seeded):
     return user
 
 
-def _sign_in(page, base_url, username, path, viewport=DESKTOP):
-    """Start a fresh session (no cookies of the previous user) and sign in, landing on `path`."""
-    page.context.clear_cookies()
-    page.set_viewport_size(viewport)
-    page.goto(f"{base_url}{reverse('login')}?next={quote(path)}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", settings.DEMO_PASSWORD)
-    page.locator("form:has(input[name=username]) button[type=submit]").click()
-    page.wait_for_url(f"{base_url}{path}")
-
-
 def _submit(page, button):
     """Click a submit button, wait for the page that follows, and check it reports no error."""
     with page.expect_navigation():
@@ -78,7 +60,7 @@ def _submit(page, button):
 
 def _review(page, base_url, username, scores, recommendation):
     """A reviewer declares no conflict, reads the self-assessment, scores every category and submits."""
-    _sign_in(page, base_url, username, reverse("assistance:award-home"))
+    sign_in(page, base_url, username, reverse("assistance:award-home"), DESKTOP)
     page.locator("a[href*='/awards/reviews/']", has_text=ENTERPRISE).click()
     page.wait_for_url(re.compile(r"/awards/reviews/\d+/$"))
     # Before declaring, the reviewer does not see the application.
@@ -111,7 +93,7 @@ def test_a_provincial_quality_award_application_is_reviewed_and_approved(seeded,
     assert len(categories) == 7
 
     # The 迁安 inspector prepares the application and submits it.
-    _sign_in(page, base, "inspector_qianan", reverse("assistance:application-create"))
+    sign_in(page, base, "inspector_qianan", reverse("assistance:application-create"), DESKTOP)
     page.select_option("select[name=cycle]", str(cycle.pk))
     page.select_option("select[name=enterprise]", label=ENTERPRISE)
     page.fill("textarea[name=self_assessment]", SELF_ASSESSMENT)
@@ -128,7 +110,7 @@ def test_a_provincial_quality_award_application_is_reviewed_and_approved(seeded,
     assert application.status == AwardApplication.Status.SUBMITTED
 
     # The 唐山 manager accepts it and assigns the two reviewers.
-    _sign_in(page, base, "manager_tangshan", application_path)
+    sign_in(page, base, "manager_tangshan", application_path, DESKTOP)
     accept = page.locator("form[data-step=accept]")
     for reviewer in (first_reviewer, second_reviewer):
         accept.locator(f"input[name=accept-reviewers][value='{reviewer.pk}']").check()
@@ -149,7 +131,7 @@ def test_a_provincial_quality_award_application_is_reviewed_and_approved(seeded,
     assert application.status == AwardApplication.Status.PENDING_DECISION
 
     # The manager sees both reviews side by side and approves with a reason.
-    _sign_in(page, base, "manager_tangshan", application_path)
+    sign_in(page, base, "manager_tangshan", application_path, DESKTOP)
     side_by_side = page.locator("#reviews-side-by-side")
     header = side_by_side.locator("thead").inner_text()
     assert first_reviewer.display_name in header

@@ -1,26 +1,12 @@
 import pytest
-from django.conf import settings
-from django.core.management import call_command
+
+from tests.e2e.conftest import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def seeded(live_server):
-    call_command("load_seeds", demo_users=True, verbosity=0)
-    return live_server
-
-
-def _sign_in(page, base_url, username):
-    page.goto(f"{base_url}/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", settings.DEMO_PASSWORD)
-    page.click("button[type=submit]:has-text('登录')")
-    page.wait_for_url(f"{base_url}/")
-
-
 def test_inspector_finds_the_provincial_quality_award_of_shougang_zhixin(seeded, page):
-    _sign_in(page, seeded.url, "inspector_qianan")
+    sign_in(page, seeded.url, "inspector_qianan")
     page.click("nav >> text=产业集群")
     page.wait_for_url("**/clusters/")
     assert page.locator("table").inner_text().count("产业集群") >= 1
@@ -37,7 +23,7 @@ def test_inspector_finds_the_provincial_quality_award_of_shougang_zhixin(seeded,
 
 def test_the_navigation_works_on_a_phone_screen(seeded, page):
     page.set_viewport_size({"width": 375, "height": 740})
-    _sign_in(page, seeded.url, "inspector_qianan")
+    sign_in(page, seeded.url, "inspector_qianan")
     menu = page.locator("#main-nav")
     assert not menu.is_visible()
     page.click("button.navbar-toggler")

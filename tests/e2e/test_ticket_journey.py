@@ -1,16 +1,15 @@
 """A metrology ticket raised on a phone during a visit, from the visit to its closing."""
 
 import re
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
 from assistance.models import SupportTeam, Ticket
 from clusters.models import User
+from tests.e2e.conftest import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -18,23 +17,6 @@ PHONE = {"width": 375, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 ENTERPRISE = "首钢智新迁安电磁材料有限公司"
 TICKET_TITLE = "能源计量器具检定周期不清"
-
-
-@pytest.fixture
-def seeded(live_server):
-    call_command("load_seeds", demo_users=True, verbosity=0)
-    return live_server
-
-
-def _sign_in(page, base_url, username, path, viewport):
-    """Start a fresh session (no cookies of the previous user) and sign in, landing on `path`."""
-    page.context.clear_cookies()
-    page.set_viewport_size(viewport)
-    page.goto(f"{base_url}{reverse('login')}?next={quote(path)}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", settings.DEMO_PASSWORD)
-    page.locator("form:has(input[name=username]) button[type=submit]").click()
-    page.wait_for_url(f"{base_url}{path}")
 
 
 def _act(page, action, **fields):
@@ -64,7 +46,7 @@ def test_a_metrology_ticket_raised_on_a_visit_is_assigned_worked_and_closed(seed
 
     # The 迁安 inspector logs the visit on a phone and raises a metrology ticket inline.
     visit_form = reverse("assistance:visit-create")
-    _sign_in(page, base, "inspector_qianan", visit_form, PHONE)
+    sign_in(page, base, "inspector_qianan", visit_form, PHONE)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.select_option("select[name=enterprise]", label=ENTERPRISE)
     page.fill("[name=purpose]", "入企帮扶：能源计量器具管理")
@@ -94,13 +76,13 @@ def test_a_metrology_ticket_raised_on_a_visit_is_assigned_worked_and_closed(seed
     assert ticket.number in raised.inner_text()
 
     # The 唐山 manager, at a desk, gives the ticket to the inspector's team and to the inspector.
-    _sign_in(page, base, "manager_tangshan", ticket_path, DESKTOP)
+    sign_in(page, base, "manager_tangshan", ticket_path, DESKTOP)
     _act(page, "assign", team=str(team.pk), assignee=str(inspector.pk), note="请迁安组跟进。")
     ticket.refresh_from_db()
     assert (ticket.status, ticket.team, ticket.assignee) == (Ticket.Status.ASSIGNED, team, inspector)
 
     # The inspector, on the phone again, starts the work and resolves it.
-    _sign_in(page, base, "inspector_qianan", ticket_path, PHONE)
+    sign_in(page, base, "inspector_qianan", ticket_path, PHONE)
     assert page.locator("form[data-action=assign]").count() == 0
     _act(page, "start")
     _act(page, "resolve", resolution="已协助企业建立计量器具台账并联系唐山市计量测试所完成检定。")
@@ -109,7 +91,7 @@ def test_a_metrology_ticket_raised_on_a_visit_is_assigned_worked_and_closed(seed
     assert page.locator("form[data-action=close]").count() == 0
 
     # The manager closes it.
-    _sign_in(page, base, "manager_tangshan", ticket_path, DESKTOP)
+    sign_in(page, base, "manager_tangshan", ticket_path, DESKTOP)
     _act(page, "close", note="企业确认问题已解决。")
     ticket.refresh_from_db()
     assert ticket.status == Ticket.Status.CLOSED
