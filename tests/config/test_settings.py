@@ -16,7 +16,8 @@ PRODUCTION_ENV = {
 
 
 def _manage(*args, env):
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k != "DJANGO_SETTINGS_MODULE"}
+    leave_out = {*PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in leave_out}
     return subprocess.run(
         [sys.executable, "manage.py", *args, "--settings=config.settings.production"],
         cwd=ROOT,

@@ -10,10 +10,6 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls made by
-# the tests themselves are still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM_PATHS = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -31,6 +27,19 @@ def _chromium() -> str | None:
         if os.path.exists(path):
             return path
     return shutil.which("chromium")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _allow_orm_beside_playwright():
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by
+    # the tests themselves (and the database teardown) are still synchronous.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture(scope="session")
