@@ -6,6 +6,7 @@ from clusters.admin import AUDIT_FIELDS, AuditedAdmin
 
 from .models import (
     ApplicationEvent,
+    ApplicationRevision,
     Attachment,
     AwardApplication,
     AwardCycle,
@@ -24,6 +25,7 @@ from .models import (
     TeamMembership,
     Ticket,
     TicketCategory,
+    TicketCounter,
     TicketEvent,
     Training,
     Visit,
@@ -324,3 +326,53 @@ class DeadlineExceptionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written only by the services; admin shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TeamMembership)
+class TeamMembershipAdmin(AuditedAdmin):
+    list_display = ("user", "team", "joined_on", "left_on")
+    list_filter = ("team",)
+    search_fields = ("user__username", "user__last_name", "team__name")
+    autocomplete_fields = ("user", "team")
+    list_select_related = ("user", "team")
+
+
+@admin.register(TicketCounter)
+class TicketCounterAdmin(ReadOnlyAdmin):
+    list_display = ("year", "last")
+
+
+@admin.register(ApplicationRevision)
+class ApplicationRevisionAdmin(ReadOnlyAdmin):
+    list_display = ("application", "number", "self_score", "created_by", "created_at")
+    search_fields = ("application__enterprise__name",)
+    list_select_related = ("application__enterprise", "application__cycle__programme", "created_by")
+
+
+@admin.register(ReviewerAssignment)
+class ReviewerAssignmentAdmin(ReadOnlyAdmin):
+    list_display = ("application", "reviewer", "is_lead", "no_conflict_declared_at", "withdrawn_at")
+    list_filter = ("is_lead",)
+    search_fields = ("application__enterprise__name", "reviewer__username")
+    list_select_related = ("application__enterprise", "application__cycle__programme", "reviewer")
+
+
+@admin.register(ApplicationEvent)
+class ApplicationEventAdmin(ReadOnlyAdmin):
+    list_display = ("application", "action", "from_status", "to_status", "actor", "at")
+    list_filter = ("action", "to_status")
+    search_fields = ("application__enterprise__name", "note")
+    list_select_related = ("application__enterprise", "application__cycle__programme", "actor")
