@@ -1,6 +1,4 @@
 import django_filters
-from django.conf import settings
-from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from clusters.filters import ScopedFilterSet
@@ -9,6 +7,8 @@ from .models import AwardApplication, AwardCycle
 
 
 class ApplicationFilter(ScopedFilterSet):
+    """The staff's filters; the score filters work on the annotations of `award_selectors.with_scores`."""
+
     q = django_filters.CharFilter(label=_("Enterprise"), method="search")
     cycle = django_filters.ModelChoiceFilter(label=_("Cycle"), queryset=AwardCycle.objects.select_related("programme"))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=AwardApplication.Status.choices)
@@ -16,7 +16,8 @@ class ApplicationFilter(ScopedFilterSet):
     county = django_filters.ModelChoiceFilter(label=_("County"), queryset=None, field_name="enterprise__county")
     min_score = django_filters.NumberFilter(label=_("Mean score from"), field_name="mean_score", lookup_expr="gte")
     max_score = django_filters.NumberFilter(label=_("Mean score to"), field_name="mean_score", lookup_expr="lte")
-    disagreement = django_filters.BooleanFilter(label=_("Reviewers disagree"), method="filter_disagreement")
+    # Filtering on the annotated flag: an application without reviews does not disagree (NULL is not "no").
+    disagreement = django_filters.BooleanFilter(label=_("Reviewers disagree"), field_name="disagreement")
 
     class Meta:
         model = AwardApplication
@@ -26,6 +27,17 @@ class ApplicationFilter(ScopedFilterSet):
         value = value.strip()
         return queryset.filter(enterprise__name__icontains=value) if value else queryset
 
-    def filter_disagreement(self, queryset, name, value):
-        wide = Q(max_score__gt=F("min_score") + settings.REVIEW_DISAGREEMENT_POINTS)
-        return queryset.filter(wide) if value else queryset.exclude(wide)
+
+class ReviewerApplicationFilter(django_filters.FilterSet):
+    """A reviewer's filters: nothing that depends on scores, which would tell them about other reviews."""
+
+    q = django_filters.CharFilter(label=_("Enterprise"), method="search")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=AwardApplication.Status.choices)
+
+    class Meta:
+        model = AwardApplication
+        fields = []
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(enterprise__name__icontains=value) if value else queryset

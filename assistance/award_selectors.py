@@ -29,16 +29,29 @@ def is_reviewer_only(user: User) -> bool:
     return user.has_perm("assistance.review_application") and not user.has_perm("assistance.view_awardapplication")
 
 
+def _live_assignments(user: User) -> QuerySet[ReviewerAssignment]:
+    return ReviewerAssignment.objects.filter(reviewer=user, withdrawn_at__isnull=True)
+
+
+def assigned_applications(user: User) -> QuerySet[AwardApplication]:
+    """The applications a reviewer is assigned to (and has not withdrawn from), whether or not declared yet.
+
+    A subquery rather than a join, so that nothing computed over the application's assignments is
+    narrowed to the reviewer's own row by accident.
+    """
+    return AwardApplication.objects.filter(pk__in=_live_assignments(user).values("application"))
+
+
 def visible_applications(user: User) -> QuerySet[AwardApplication]:
-    """Staff see applications of enterprises in their jurisdiction; reviewers only those assigned to them."""
+    """Applications whose content the user may see: staff those of enterprises in their jurisdiction;
+    reviewers those assigned to them, once they have declared no conflict of interest."""
     if user.has_perm("assistance.view_awardapplication"):
         scope = scope_region_ids(user)
         applications = AwardApplication.objects.all()
         return applications if scope is None else applications.filter(enterprise__county__in=scope)
     if user.has_perm("assistance.review_application"):
-        return AwardApplication.objects.filter(
-            assignments__reviewer=user, assignments__withdrawn_at__isnull=True
-        ).distinct()
+        declared = _live_assignments(user).filter(no_conflict_declared_at__isnull=False)
+        return AwardApplication.objects.filter(pk__in=declared.values("application"))
     return AwardApplication.objects.none()
 
 
@@ -58,11 +71,11 @@ def with_scores(queryset: QuerySet[AwardApplication]) -> QuerySet[AwardApplicati
 
 
 def application_list(user: User) -> QuerySet[AwardApplication]:
-    return with_scores(
-        visible_applications(user).select_related(
-            "enterprise", "enterprise__cluster", "enterprise__county", "cycle", "cycle__programme", "prepared_by"
-        )
-    )
+    """The applications the user may list. A reviewer's rows carry no scores at all: reviews are blind."""
+    related = ("enterprise", "enterprise__cluster", "enterprise__county", "cycle", "cycle__programme", "prepared_by")
+    if is_reviewer_only(user):
+        return assigned_applications(user).select_related(*related)
+    return with_scores(visible_applications(user).select_related(*related))
 
 
 def get_application_for_user(user: User, pk: int) -> AwardApplication:
@@ -74,7 +87,7 @@ def get_application_for_user(user: User, pk: int) -> AwardApplication:
 
 def visible_cycles(user: User) -> QuerySet[AwardCycle]:
     if is_reviewer_only(user):
-        return AwardCycle.objects.filter(applications__in=visible_applications(user)).distinct()
+        return AwardCycle.objects.filter(applications__in=assigned_applications(user)).distinct()
     return AwardCycle.objects.all()
 
 
@@ -106,23 +119,38 @@ def get_cycle_for_user(user: User, pk: int) -> AwardCycle:
         raise Http404 from None
 
 
-def cycle_ranking(user: User, cycle: AwardCycle) -> QuerySet[AwardApplication]:
-    """The cycle's reviewed applications by mean score, best first, with their rank."""
-    return (
-        application_list(user)
-        .filter(
-            cycle=cycle,
-            status__in=(
-                AwardApplication.Status.PENDING_DECISION,
-                AwardApplication.Status.APPROVED,
-                AwardApplication.Status.REJECTED,
-                AwardApplication.Status.UNDER_REVIEW,
-            ),
+def cycle_ranking(user: User, cycle: AwardCycle) -> list[AwardApplication]:
+    """The cycle's reviewed applications by mean score, best first, with their rank in the whole cycle.
+
+    The rank is counted over every application of the cycle, so that "within the quota" means the
+    same to everyone; the user is shown only the rows they may see.
+    """
+    ranked = (
+        with_scores(
+            AwardApplication.objects.filter(
+                cycle=cycle,
+                status__in=(
+                    AwardApplication.Status.UNDER_REVIEW,
+                    AwardApplication.Status.PENDING_DECISION,
+                    AwardApplication.Status.APPROVED,
+                    AwardApplication.Status.REJECTED,
+                ),
+            ).select_related("enterprise", "enterprise__cluster", "cycle", "cycle__programme")
         )
         .filter(review_count__gt=0)
         .annotate(rank=Window(RowNumber(), order_by=[F("mean_score").desc(), F("pk").asc()]))
         .order_by("-mean_score", "pk")
     )
+    visible = set(visible_applications(user).filter(cycle=cycle).values_list("pk", flat=True))
+    return [application for application in ranked if application.pk in visible]
+
+
+def cycle_status_counts(user: User, cycle: AwardCycle) -> list[tuple[str, int]]:
+    """How many of the cycle's applications the user may see are in each status, every status listed."""
+    counts = dict(
+        visible_applications(user).filter(cycle=cycle).order_by().values_list("status").annotate(n=Count("pk"))
+    )
+    return [(label, counts.get(value, 0)) for value, label in AwardApplication.Status.choices]
 
 
 def reviews_side_by_side(application: AwardApplication) -> dict:
@@ -155,9 +183,18 @@ def reviews_side_by_side(application: AwardApplication) -> dict:
 
 def my_assignments(user: User) -> QuerySet[ReviewerAssignment]:
     return (
-        ReviewerAssignment.objects.filter(reviewer=user, withdrawn_at__isnull=True)
+        _live_assignments(user)
         .select_related("application__enterprise", "application__cycle__programme", "review")
         .order_by("application__cycle__closes_at", "pk")
+    )
+
+
+def reviews_due(user: User) -> QuerySet[ReviewerAssignment]:
+    """The reviewer's assignments still to be done: the application is under review and their review not submitted."""
+    return (
+        my_assignments(user)
+        .filter(application__status=AwardApplication.Status.UNDER_REVIEW)
+        .exclude(review__submitted_at__isnull=False)
     )
 
 

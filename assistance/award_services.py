@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -12,9 +13,11 @@ from django.utils.translation import gettext as _
 
 from clusters.models import Enterprise, Honour, User
 
+from .attachments import check_upload, storage_name
 from .models import (
     ApplicationEvent,
     ApplicationRevision,
+    Attachment,
     AwardApplication,
     AwardCycle,
     DeadlineException,
@@ -116,7 +119,12 @@ def _record(application, *, action: str, from_status: str, user: User | None, no
 
 
 def _locked(application_id: int) -> AwardApplication:
-    return AwardApplication.objects.select_for_update().select_related("cycle", "enterprise").get(pk=application_id)
+    # Lock the application's row only, not the cycle's and enterprise's joined in with it.
+    return (
+        AwardApplication.objects.select_for_update(of=("self",))
+        .select_related("cycle", "enterprise")
+        .get(pk=application_id)
+    )
 
 
 def _move(application, *, user, action: str, note: str = "", at=None, system: bool = False) -> AwardApplication:
@@ -145,9 +153,22 @@ def application_create(
             code="duplicate",
             params={"enterprise": enterprise, "cycle": cycle},
         )
-    application = AwardApplication.objects.create(
-        enterprise=enterprise, cycle=cycle, prepared_by=user, self_assessment=self_assessment, self_score=self_score
-    )
+    try:
+        # Two people starting the same application at once: the unique constraint keeps one.
+        with transaction.atomic():
+            application = AwardApplication.objects.create(
+                enterprise=enterprise,
+                cycle=cycle,
+                prepared_by=user,
+                self_assessment=self_assessment,
+                self_score=self_score,
+            )
+    except IntegrityError:
+        raise ValidationError(
+            _("%(enterprise)s already has an application in %(cycle)s."),
+            code="duplicate",
+            params={"enterprise": enterprise, "cycle": cycle},
+        ) from None
     _record(application, action="create", from_status="", user=user)
     return application
 
@@ -164,6 +185,31 @@ def application_update(*, application_id: int, user: User, self_assessment: str,
     application.self_score = self_score
     application.save()
     return application
+
+
+@transaction.atomic
+def application_attach(*, application_id: int, user: User, upload: UploadedFile) -> Attachment:
+    """Check the file against the attachment rules and store it privately on a draft or returned application."""
+    application = _locked(application_id)
+    if INSPECTOR not in application_roles(user, application):
+        raise PermissionDenied(_("You may not add documents to this application."))
+    if application.status not in (A.DRAFT, A.RETURNED):
+        raise ValidationError(_("Documents can be added only to a draft or a returned application."), code="state")
+    kind = check_upload(upload)
+    attachment = Attachment(
+        application=application,
+        original_name=(upload.name or "")[:255],
+        content_type=kind.content_type,
+        size=upload.size,
+        uploaded_by=user,
+    )
+    attachment.file.save(storage_name(upload.name or ""), upload, save=False)
+    try:
+        attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
 
 
 def deadline_open(application: AwardApplication, now: datetime.datetime) -> bool:
@@ -250,6 +296,8 @@ def application_accept(*, application_id: int, user: User, reviewers, lead: User
     if len(reviewers) < 2:
         raise ValidationError(_("Assign at least two reviewers."), code="too_few")
     lead = lead or reviewers[0]
+    if lead not in reviewers:
+        raise ValidationError(_("The lead reviewer must be one of the reviewers."), code="lead")
     for reviewer in reviewers:
         _assign(application, reviewer=reviewer, is_lead=reviewer == lead, user=user, at=at)
     return _move(application, user=user, action="accept", at=at)
@@ -281,7 +329,7 @@ def _complete_if_reviewed(application: AwardApplication, at=None) -> None:
 def assignment_declare(*, assignment_id: int, user: User, conflict: bool, note: str = "", at=None):
     """The reviewer declares whether they have a conflict of interest; a conflict withdraws the assignment."""
     now = at or timezone.now()
-    assignment = ReviewerAssignment.objects.select_for_update().select_related("application").get(pk=assignment_id)
+    assignment = ReviewerAssignment.objects.select_for_update(of=("self",)).get(pk=assignment_id)
     if assignment.reviewer_id != user.pk:
         raise PermissionDenied
     if assignment.withdrawn_at or assignment.no_conflict_declared_at:
@@ -328,11 +376,8 @@ def review_save(
 ) -> Review:
     """Save the reviewer's scores; submitting locks the review and may complete the application's review."""
     now = at or timezone.now()
-    assignment = (
-        ReviewerAssignment.objects.select_for_update()
-        .select_related("application__cycle__rubric")
-        .get(pk=assignment_id)
-    )
+    # The assignment first, then the application: the order every step that takes both follows.
+    assignment = ReviewerAssignment.objects.select_for_update(of=("self",)).get(pk=assignment_id)
     if assignment.reviewer_id != user.pk or assignment.withdrawn_at:
         raise PermissionDenied
     if not assignment.no_conflict_declared_at:
@@ -379,6 +424,32 @@ def review_save(
     return review
 
 
+def _record_honour(application: AwardApplication, now: datetime.datetime) -> Honour:
+    """The registry's honour for the approved application.
+
+    When the registry already holds this award (same enterprise, programme and year) and no decision
+    claims it yet, for example because it was entered from a news report before the application was
+    recorded here, the decision takes that row: counting the award twice would be wrong.
+    """
+    cycle = application.cycle
+    award = {
+        "enterprise": application.enterprise,
+        "kind": cycle.programme.honour_kind,
+        "title": cycle.programme.name,
+        "year": cycle.year,
+    }
+    # No other application can claim the same award: one application per enterprise and cycle, and one
+    # cycle per programme and year; the application's row lock is enough.
+    existing = Honour.objects.filter(**award, decision__isnull=True).order_by("pk").first()
+    if existing is not None:
+        return existing
+    return Honour.objects.create(
+        **award,
+        date=timezone.localtime(now).date(),
+        source=_("Award decision on application %(id)s in %(cycle)s") % {"id": application.pk, "cycle": cycle},
+    )
+
+
 @transaction.atomic
 def application_decide(*, application_id: int, user: User, outcome: str, reason: str, at=None) -> Decision:
     """The one final decision. Approval records the honour in the registry."""
@@ -392,17 +463,7 @@ def application_decide(*, application_id: int, user: User, outcome: str, reason:
     if Decision.objects.filter(application=application).exists():
         raise ValidationError(_("This application has already been decided."), code="decided")
     _step(action, application.status, application_roles(user, application))
-    honour = None
-    if outcome == Decision.Outcome.APPROVED:
-        cycle = application.cycle
-        honour = Honour.objects.create(
-            enterprise=application.enterprise,
-            kind=cycle.programme.honour_kind,
-            title=cycle.programme.name,
-            year=cycle.year,
-            date=timezone.localtime(now).date(),
-            source=_("Award decision on application %(id)s in %(cycle)s") % {"id": application.pk, "cycle": cycle},
-        )
+    honour = _record_honour(application, now) if outcome == Decision.Outcome.APPROVED else None
     try:
         with transaction.atomic():
             decision = Decision.objects.create(

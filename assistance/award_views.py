@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from reports.exports import Column, export_requested, export_response
 
 from . import award_services as services
-from .award_filters import ApplicationFilter
+from .award_filters import ApplicationFilter, ReviewerApplicationFilter
 from .award_forms import (
     STEP_FORMS,
     AddReviewerForm,
@@ -32,11 +32,13 @@ from .award_selectors import (
 )
 from .award_selectors import (
     cycle_ranking,
+    cycle_status_counts,
     get_application_for_user,
     get_assignment_for_reviewer,
     get_cycle_for_user,
     is_reviewer_only,
     my_assignments,
+    reviews_due,
     reviews_side_by_side,
 )
 from .forms import AttachmentForm
@@ -71,6 +73,9 @@ OWN_REVIEW_COLUMNS = [
 ]
 
 
+APPLICATION_ORDER = ("-cycle__year", "-submitted_at", "-pk")
+
+
 def _page(request, queryset):
     return Paginator(queryset, settings.PAGINATE_BY).get_page(request.GET.get("page"))
 
@@ -86,9 +91,7 @@ def award_home(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     context = {"reviewer_only": is_reviewer_only(user)}
     if user.has_perm("assistance.review_application"):
-        context["assignments"] = [
-            a for a in my_assignments(user) if not (hasattr(a, "review") and a.review.submitted_at)
-        ]
+        context["assignments"] = list(reviews_due(user))
     if user.has_perm("assistance.manage_application"):
         applications = select_application_list(user)
         S = AwardApplication.Status
@@ -113,47 +116,36 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
 @permission_required("assistance.view_awardapplication", raise_exception=True)
 def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = get_cycle_for_user(request.user, pk)
-    ranking = list(cycle_ranking(request.user, cycle))
     context = {
         "cycle": cycle,
-        "ranking": ranking,
+        "ranking": cycle_ranking(request.user, cycle),
         "categories": cycle.rubric.categories.all(),
-        "status_counts": _status_counts(request.user, cycle),
+        "status_counts": cycle_status_counts(request.user, cycle),
     }
     return render(request, "assistance/cycle_detail.html", context)
-
-
-def _status_counts(user, cycle):
-    from django.db.models import Count
-
-    counts = dict(
-        select_application_list(user)
-        .filter(cycle=cycle)
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("pk", distinct=True))
-    )
-    return [(label, counts.get(value, 0)) for value, label in AwardApplication.Status.choices]
 
 
 @login_required
 def application_list(request: HttpRequest) -> HttpResponse:
     if not _can_see_awards(request.user):
         raise PermissionDenied
-    queryset = select_application_list(request.user).order_by("-cycle__year", "-submitted_at", "-pk")
-    application_filter = ApplicationFilter(request.GET or None, queryset=queryset, request=request)
+    reviewer_only = is_reviewer_only(request.user)
+    queryset = select_application_list(request.user).order_by(*APPLICATION_ORDER)
+    filter_class = ReviewerApplicationFilter if reviewer_only else ApplicationFilter
+    application_filter = filter_class(request.GET or None, queryset=queryset, request=request)
     if fmt := export_requested(request):
-        if is_reviewer_only(request.user):
-            return export_response(
-                fmt, my_assignments(request.user), OWN_REVIEW_COLUMNS, stem="my-reviews", title=_("My reviews")
-            )
+        if reviewer_only:
+            # Their own reviews, of the applications their filtered list shows, in the list's order.
+            rows = my_assignments(request.user).filter(application__in=application_filter.qs.values("pk"))
+            rows = rows.order_by("-application__cycle__year", "-application__submitted_at", "-application__pk")
+            return export_response(fmt, rows, OWN_REVIEW_COLUMNS, stem="my-reviews", title=_("My reviews"))
         return export_response(
             fmt, application_filter.qs, APPLICATION_COLUMNS, stem="applications", title=_("Award applications")
         )
     context = {
         "filter": application_filter,
         "page": _page(request, application_filter.qs),
-        "reviewer_only": is_reviewer_only(request.user),
+        "reviewer_only": reviewer_only,
     }
     return render(request, "assistance/application_list.html", context)
 
@@ -213,6 +205,9 @@ def application_create(request: HttpRequest) -> HttpResponse:
 @permission_required("assistance.change_awardapplication", raise_exception=True)
 def application_update(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_application_for_user(request.user, pk)
+    if application.status not in (AwardApplication.Status.DRAFT, AwardApplication.Status.RETURNED):
+        messages.error(request, _("Only a draft or a returned application can be edited."))
+        return redirect(application)
     form = ApplicationForm(request.POST or None, instance=application, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -313,13 +308,20 @@ def application_exception(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permission_required("assistance.change_awardapplication", raise_exception=True)
 def application_attach(request: HttpRequest, pk: int) -> HttpResponse:
-    from .views import _attach
-
     application = get_application_for_user(request.user, pk)
-    if application.status not in (AwardApplication.Status.DRAFT, AwardApplication.Status.RETURNED):
-        messages.error(request, _("Documents can be added only to a draft or a returned application."))
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to attach."))
         return redirect(application)
-    return _attach(request, redirect_to=application, application=application)
+    try:
+        attachment = services.application_attach(
+            application_id=application.pk, user=request.user, upload=form.cleaned_data["file"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(application)
+    messages.success(request, _("%(name)s was attached.") % {"name": attachment.original_name})
+    return redirect(application)
 
 
 @permission_required("assistance.review_application", raise_exception=True)

@@ -3,6 +3,7 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -520,6 +521,12 @@ class RubricCategory(models.Model):
     def __str__(self) -> str:
         return f"{self.name}（{self.max_points}）"
 
+    def clean(self) -> None:
+        if self.rubric_id and self.rubric.is_locked:
+            raise ValidationError(
+                _("This rubric is in use by a submitted review and can no longer be changed; make a new version.")
+            )
+
 
 class AwardCycle(TimeStampedModel):
     programme = models.ForeignKey(
@@ -553,6 +560,16 @@ class AwardCycle(TimeStampedModel):
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()
         return self.opens_at <= now <= self.closes_at
+
+    def clean(self) -> None:
+        if not self.pk or not self.rubric_id:
+            return
+        before = AwardCycle.objects.filter(pk=self.pk).values_list("rubric_id", flat=True).first()
+        submitted = Review.objects.filter(assignment__application__cycle=self, submitted_at__isnull=False)
+        if before != self.rubric_id and submitted.exists():
+            raise ValidationError(
+                {"rubric": _("Reviews of this cycle were submitted on its rubric; the rubric can no longer change.")}
+            )
 
 
 class AwardApplication(TimeStampedModel):

@@ -3,8 +3,9 @@
 from django.db.models import Count, IntegerField, QuerySet
 from django.db.models.functions import ExtractYear
 
-from assistance.models import Ticket, Training, Visit
-from clusters.models import Cluster, Designation, Honour, StandardizationPilot, StandardRole, Trademark
+from assistance.models import Ticket
+from assistance.selectors import visible_tickets, visible_trainings, visible_visits
+from clusters.models import Cluster, Designation, Honour, StandardizationPilot, StandardRole, Trademark, User
 
 
 def _per_year(queryset: QuerySet, date_field: str, key: str = "n") -> dict[int, int]:
@@ -17,9 +18,14 @@ def _per_year(queryset: QuerySet, date_field: str, key: str = "n") -> dict[int, 
     return {row["at_year"]: row[key] for row in rows}
 
 
-def cluster_report(cluster: Cluster) -> dict:
-    """Every figure grouped by year in the database; one query per kind of record."""
+def cluster_report(cluster: Cluster, user: User) -> dict:
+    """Every figure grouped by year in the database; one query per kind of record.
+
+    Holdings are the cluster's, as its page lists them; the bureau's work is what the user may see of it,
+    so that each figure equals the ticket, visit or training list filtered by the cluster and the year.
+    """
     in_cluster = {"enterprise__cluster": cluster}
+    tickets = visible_tickets(user).filter(**in_cluster)
     holdings = {
         "honours": _per_year(Honour.objects.filter(**in_cluster), "date"),
         "standards": _per_year(StandardRole.objects.filter(**in_cluster), "date"),
@@ -28,19 +34,18 @@ def cluster_report(cluster: Cluster) -> dict:
         "pilots": _per_year(StandardizationPilot.objects.filter(cluster=cluster), "date"),
     }
     work = {
-        "tickets": _per_year(Ticket.objects.filter(**in_cluster), "opened_at"),
-        "resolved": _per_year(Ticket.objects.filter(**in_cluster, status__in=Ticket.DONE_STATUSES), "resolved_at"),
-        "visits": _per_year(Visit.objects.filter(**in_cluster), "date"),
-        "trainings": _per_year(Training.objects.filter(clusters=cluster), "date"),
+        "tickets": _per_year(tickets, "opened_at"),
+        "resolved": _per_year(tickets.filter(status__in=Ticket.DONE_STATUSES), "resolved_at"),
+        "visits": _per_year(visible_visits(user).filter(**in_cluster), "date"),
+        "trainings": _per_year(visible_trainings(user).filter(clusters=cluster), "date"),
     }
     by_category: dict[int, dict[str, int]] = {}
     categories: dict[str, str] = {}
     rows = (
-        Ticket.objects.filter(**in_cluster)
-        .annotate(year=ExtractYear("opened_at", output_field=IntegerField()))
+        tickets.annotate(year=ExtractYear("opened_at", output_field=IntegerField()))
         .values("year", "category__code", "category__name")
         .annotate(n=Count("pk"))
-        .order_by()
+        .order_by("category__position", "category__code")
     )
     for row in rows:
         categories[row["category__code"]] = row["category__name"]

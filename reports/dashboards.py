@@ -5,7 +5,7 @@ import datetime
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from assistance.award_selectors import application_list, my_assignments
+from assistance.award_selectors import application_list, reviews_due
 from assistance.models import AwardApplication, Ticket
 from assistance.selectors import ticket_list, visible_tickets, visible_trainings, visible_visits
 from clusters.models import Cluster, Honour, User
@@ -21,22 +21,23 @@ def month_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:
 def inspector_dashboard(user: User) -> dict:
     now = timezone.now()
     today = timezone.localdate()
-    month_start, _ = month_bounds(today)
+    month_start, month_end = month_bounds(today)
     mine = ticket_list(user).filter(assignee=user)
+    resolved_recently = Q(status__in=Ticket.DONE_STATUSES, resolved_at__gte=now - datetime.timedelta(days=30))
     counts = mine.aggregate(
         open=Count("pk", filter=Q(status__in=Ticket.OPEN_STATUSES)),
         overdue=Count("pk", filter=Ticket.overdue_q(now)),
-        resolved_recently=Count(
-            "pk", filter=Q(status__in=Ticket.DONE_STATUSES, resolved_at__gte=now - datetime.timedelta(days=30))
-        ),
+        resolved_recently=Count("pk", filter=resolved_recently),
     )
     return {
         "counts": {
             **counts,
-            "visits_this_month": visible_visits(user).filter(inspectors=user, date__gte=month_start).count(),
+            "visits_this_month": visible_visits(user)
+            .filter(inspectors=user, date__gte=month_start, date__lte=month_end)
+            .count(),
         },
         "open_tickets": mine.filter(status__in=Ticket.OPEN_STATUSES).order_by("-overdue", "due_at")[:10],
-        "recently_resolved": mine.filter(status__in=Ticket.DONE_STATUSES).order_by("-resolved_at")[:5],
+        "recently_resolved": mine.filter(resolved_recently).order_by("-resolved_at")[:5],
     }
 
 
@@ -89,8 +90,8 @@ def manager_dashboard(user: User) -> dict:
 
 
 def reviewer_dashboard(user: User) -> dict:
-    due = [a for a in my_assignments(user) if not (hasattr(a, "review") and a.review.submitted_at)]
-    return {"reviews_due": due}
+    # Only applications still under review: a withdrawn or decided one needs no more reviews.
+    return {"reviews_due": list(reviews_due(user))}
 
 
 def registry_overview(user: User) -> dict:

@@ -7,6 +7,7 @@ openpyxl's write-only workbook into a temporary file, which is then streamed fro
 
 import csv
 import datetime
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -18,9 +19,15 @@ from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpRe
 from django.utils import timezone
 from django.utils.encoding import force_str
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 EXPORT_FORMATS = ("csv", "xlsx")
 CHUNK_SIZE = 2000
+# Characters a worksheet's name may not hold.
+SHEET_TITLE_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
+# A cell starting with one of these is run as a formula when a spreadsheet opens the file.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -65,6 +72,26 @@ def _filename(stem: str, extension: str) -> str:
     return f"{stem}-{timezone.localdate():%Y%m%d}.{extension}"
 
 
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value  # shown as text, as Excel does for a leading apostrophe
+    return value
+
+
+def _xlsx_cell(sheet, value: Any) -> Any:
+    """Text stays text: no formulas, and without the control characters a worksheet cannot hold."""
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if value.startswith("="):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -77,7 +104,7 @@ def csv_response(rows: QuerySet | Iterable, columns: list[Column], stem: str) ->
     def stream() -> Iterator[str]:
         yield "\ufeff" + writer.writerow([force_str(c.header) for c in columns])
         for values in _rows(_iterate(rows), columns):
-            yield writer.writerow([v.isoformat(sep=" ") if isinstance(v, datetime.datetime) else v for v in values])
+            yield writer.writerow([_csv_cell(v) for v in values])
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(stem, "csv")}"'
@@ -86,10 +113,10 @@ def csv_response(rows: QuerySet | Iterable, columns: list[Column], stem: str) ->
 
 def xlsx_response(rows: QuerySet | Iterable, columns: list[Column], stem: str, title: str) -> FileResponse:
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31] or "Sheet1")
+    sheet = workbook.create_sheet(title=SHEET_TITLE_FORBIDDEN.sub(" ", force_str(title))[:31] or "Sheet1")
     sheet.append([force_str(c.header) for c in columns])
     for values in _rows(_iterate(rows), columns):
-        sheet.append(values)
+        sheet.append([_xlsx_cell(sheet, v) for v in values])
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it when sent
     workbook.save(handle)
     handle.seek(0)

@@ -28,6 +28,23 @@ def _percentile(durations: QuerySet, count: int, share: float) -> datetime.timed
     return durations[position]
 
 
+def _median(durations: QuerySet, count: int) -> datetime.timedelta | None:
+    """The middle duration, or the mean of the middle two when there is an even number of them."""
+    if not count:
+        return None
+    middle = list(durations[(count - 1) // 2 : count // 2 + 1])
+    return sum(middle, datetime.timedelta()) / len(middle)
+
+
+def _months(since: datetime.date, until: datetime.date) -> list[datetime.date]:
+    """The first day of every month from the one of `since` to the one of `until`."""
+    months, month = [], since.replace(day=1)
+    while month <= until:
+        months.append(month)
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
 def _days(value: datetime.timedelta | None) -> float | None:
     return None if value is None else round(value.total_seconds() / 86400, 1)
 
@@ -70,7 +87,8 @@ def service_report(user: User, *, since: datetime.date, until: datetime.date) ->
     durations = resolved.annotate(duration=DURATION).order_by("duration").values_list("duration", flat=True)
     count = totals["resolved"]
     status_counts = dict(tickets.values_list("status").annotate(n=Count("pk")).order_by())
-    months: dict[datetime.date, list[int]] = {}
+    # Every month of the period, so that a month without tickets shows as nought rather than not at all.
+    months: dict[datetime.date, list[int]] = {month: [0, 0] for month in _months(since, until)}
     opened = tickets.annotate(month=TruncMonth("opened_at", output_field=DateField()))
     for row in opened.values("month").annotate(n=Count("pk")).order_by():
         months.setdefault(row["month"], [0, 0])[0] = row["n"]
@@ -84,7 +102,7 @@ def service_report(user: User, *, since: datetime.date, until: datetime.date) ->
         "totals": {
             **totals,
             "share_within": round(100 * totals["within"] / count) if count else None,
-            "median_days": _days(_percentile(durations, count, 0.5)),
+            "median_days": _days(_median(durations, count)),
             "p90_days": _days(_percentile(durations, count, 0.9)),
         },
         "by_category": _group(tickets, "category__name"),

@@ -56,9 +56,9 @@ def summary(request: HttpRequest) -> HttpResponse:
             base = quality_summary(region, as_of=datetime.date(base_year, 12, 31), clusters_as_of=as_of)
         rows = summary_rows(now, base)
         if fmt := export_requested(request):
-            columns = [Column(_("Figure"), "label"), Column(_("Counted"), "value")]
+            columns = [Column(_("Figure"), itemgetter("label")), Column(_("Counted"), itemgetter("value"))]
             if base_year:
-                columns += [Column(_("Base year"), "base"), Column(_("Change (%)"), "change")]
+                columns += [Column(_("Base year"), itemgetter("base")), Column(_("Change (%)"), itemgetter("change"))]
             return export_response(fmt, rows, columns, stem="summary", title=_("Programme summary"))
         context.update(
             {
@@ -75,9 +75,18 @@ def summary(request: HttpRequest) -> HttpResponse:
 @permission_required("clusters.view_cluster", raise_exception=True)
 def cluster_report(request: HttpRequest, pk: int) -> HttpResponse:
     cluster = get_cluster_for_user(request.user, pk)
-    report = build_cluster_report(cluster)
+    report = build_cluster_report(cluster, request.user)
     rows = report["rows"]
     if fmt := export_requested(request):
+        if request.GET.get("table") == "categories":
+            columns = [
+                Column(_("Year"), itemgetter("year")),
+                *[Column(name, lambda r, i=i: r["categories"][i]) for i, name in enumerate(report["categories"])],
+            ]
+            rows = [r for r in rows if r["tickets"]]
+            return export_response(
+                fmt, rows, columns, stem="cluster-report-categories", title=_("Tickets by category and year")
+            )
         columns = [
             Column(_("Year"), itemgetter("year")),
             *[Column(label, itemgetter(key)) for key, label in CLUSTER_REPORT_FIELDS],
@@ -85,7 +94,7 @@ def cluster_report(request: HttpRequest, pk: int) -> HttpResponse:
             Column(_("Output value (10k yuan)"), lambda r: r["indicator"].output_value if r["indicator"] else None),
             Column(_("Total profit (10k yuan)"), lambda r: r["indicator"].total_profit if r["indicator"] else None),
         ]
-        return export_response(fmt, rows, columns, stem="cluster-report", title=cluster.name[:31])
+        return export_response(fmt, rows, columns, stem="cluster-report", title=cluster.name)
     labels = [str(r["year"]) for r in rows]
     context = {
         "cluster": cluster,
@@ -134,9 +143,9 @@ def service_report(request: HttpRequest) -> HttpResponse:
     since, until = form.period()
     report = build_service_report(request.user, since=since, until=until)
     tables = {
-        "category": report["by_category"],
-        "team": report["by_team"],
-        "partner": report["by_partner"],
+        "category": (report["by_category"], _("By category")),
+        "team": (report["by_team"], _("By team")),
+        "partner": (report["by_partner"], _("By service partner")),
     }
     if fmt := export_requested(request):
         table = request.GET.get("table")
@@ -150,8 +159,10 @@ def service_report(request: HttpRequest) -> HttpResponse:
         if table == "status":
             columns = [Column(_("Status"), itemgetter("name")), Column(_("Tickets"), itemgetter("total"))]
             return export_response(fmt, report["by_status"], columns, stem="service-by-status", title=_("By status"))
-        rows = tables.get(table, report["by_category"])
-        return export_response(fmt, rows, SERVICE_GROUP_COLUMNS, stem=f"service-by-{table}", title=str(table))
+        if table not in tables:
+            table = "category"
+        rows, title = tables[table]
+        return export_response(fmt, rows, SERVICE_GROUP_COLUMNS, stem=f"service-by-{table}", title=title)
     months = [r["month"].strftime("%Y-%m") for r in report["by_month"]]
     context = {
         "form": form,

@@ -1,10 +1,11 @@
-"""`manage.py load_seeds [--demo-users]`: load the registry and assistance seeds; running it again changes nothing."""
+"""`manage.py load_seeds [--demo-users]`: load the registry, assistance and award seeds; running it again changes nothing."""
 
 import unicodedata
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from assistance import award_seeding
 from assistance import seeding as assistance_seeding
 from clusters import seeding
 
@@ -20,7 +21,7 @@ def _pad(text: str, width: int) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Load the registry and assistance seed data from seeds/*.toml (idempotent); "
+        "Load the registry, assistance and award seed data from seeds/*.toml (idempotent); "
         "--demo-users also creates demo sign-ins."
     )
 
@@ -37,6 +38,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 report = seeding.seeds_load(demo_users=demo_users)
                 assistance_seeding.seeds_load(report=report)
+                award_seeding.seeds_load(report=report)
         except seeding.SeedError as error:
             raise CommandError(str(error)) from error
 

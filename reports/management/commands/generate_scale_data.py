@@ -7,6 +7,7 @@ import datetime
 import random
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -160,7 +161,7 @@ class Command(BaseCommand):
                 team = rng.choice(teams) if status != Ticket.Status.NEW else None
                 batch.append(
                     Ticket(
-                        number=f"TS-{year}-{number:06d}",
+                        number=f"{settings.TICKET_NUMBER_PREFIX}-{year}-{number:06d}",
                         enterprise_id=rng.choice(enterprise_ids),
                         category_id=rng.choice(categories),
                         title=rng.choice(TITLES),

@@ -1,0 +1,568 @@
+"""Load the quality-award seed data of ``seeds/awards.toml`` (see ``seeds/README.md``).
+
+The provincial quality awards of 2020-2021 that the registry already holds (``holdings.toml``) get
+the applications, reviews and decisions that led to them, each decision linked to the existing
+honour, never a new one; a few sample applications show the other states of the lifecycle. Records
+refer to enterprises, staff users and experts by name, so the registry and assistance loaders run
+first; ``manage.py load_seeds`` calls all three in one transaction.
+
+The load is idempotent in the same strict sense as the others: every record is found again by its
+natural key, created when missing and saved only when a field differs, so a second run writes no
+row, no ``updated_at`` and no history. An application that people have worked on since it was
+seeded (its timeline holds events the seeds did not write) is left as it is.
+"""
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.db import models, transaction
+from django.utils import timezone
+
+from clusters.models import Enterprise, Honour, User
+from clusters.seeding import (
+    CHANGE_REASON,
+    SeedError,
+    SeedReport,
+    Sources,
+    _same,
+    default_seed_dir,
+    read_seed_files,
+    upsert,
+)
+
+from .award_services import reviewer_conflict
+from .models import (
+    ApplicationEvent,
+    ApplicationRevision,
+    AwardApplication,
+    AwardCycle,
+    AwardProgramme,
+    DeadlineException,
+    Decision,
+    Expert,
+    Review,
+    ReviewerAssignment,
+    ReviewScore,
+    Rubric,
+    RubricCategory,
+)
+from .seeding import TANGSHAN_TZ, load_staff
+
+AWARD_FILES = ("sources", "assistance", "awards")
+S = AwardApplication.Status
+OUTCOME_ACTIONS = {"approved": "approve", "rejected": "reject"}
+
+
+# --- Plain data ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    action: str
+    from_status: str
+    to_status: str
+    actor: User | None
+    at: dt.datetime
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ReviewSpec:
+    reviewer: User
+    declared: dt.datetime | None
+    scores: tuple[int, ...]
+    comment: str
+    recommendation: str
+    submitted: dt.datetime | None
+
+
+@dataclass
+class ApplicationPlan:
+    """One application of awards.toml with its whole timeline, checked before anything is written."""
+
+    cycle: AwardCycle
+    enterprise: Enterprise
+    prepared_by: User
+    status: str
+    values: dict[str, Any]
+    submissions: list[dt.datetime]
+    accepted: dt.datetime | None
+    accepted_by: User | None
+    reviewers: list[User]
+    reviews: dict[int, ReviewSpec]
+    events: list[EventSpec]
+    decision: dict[str, Any] | None
+    exception: dict[str, Any] | None
+    honour: Honour | None = None
+    categories: list[RubricCategory] = field(default_factory=list)
+
+
+# --- Small helpers -------------------------------------------------------------------------
+
+
+def local(moment: dt.datetime | dt.date) -> dt.datetime:
+    """A TOML local date-time as a moment in Tangshan."""
+    if not isinstance(moment, dt.datetime):
+        raise SeedError(f"{moment!r} in awards.toml must be a local date-time such as 2021-05-20T15:30:00.")
+    if moment.tzinfo is not None:
+        raise SeedError(f"{moment!r} in awards.toml must be a local time, without an offset.")
+    return moment.replace(tzinfo=TANGSHAN_TZ)
+
+
+def award_sources(data: Mapping[str, Any], seed_dir: Path) -> Sources:
+    """The articles and quotes of sources.toml, assistance.toml and awards.toml, each checked word for word."""
+    parts = [data["sources"]["quotes"], data["assistance"].get("quotes", {}), data["awards"].get("quotes", {})]
+    quotes: dict[str, Any] = {}
+    for part in parts:
+        clash = sorted(set(quotes) & set(part))
+        if clash:
+            raise SeedError(f"Quote keys {clash} are given twice in the seed files.")
+        quotes.update(part)
+    return Sources({"articles": data["sources"]["articles"], "quotes": quotes}, seed_dir)
+
+
+def _get(index: Mapping[Any, Any], key: Any, what: str) -> Any:
+    try:
+        return index[key]
+    except KeyError:
+        raise SeedError(f"Unknown {what} {key!r} in awards.toml.") from None
+
+
+def upsert_plain(
+    model: type[models.Model], lookup: Mapping[str, Any], values: Mapping[str, Any], report: SeedReport
+) -> models.Model:
+    """`upsert` for rows without `updated_at` (timeline events, versions, scores, decisions)."""
+    instance = model.objects.filter(**lookup).first()
+    if instance is None:
+        instance = model(**lookup, **values)
+        instance._change_reason = CHANGE_REASON
+        instance.save()
+        report.record(model, "created")
+        return instance
+    changed = [name for name, value in values.items() if not _same(instance, name, value)]
+    if changed:
+        for name in changed:
+            setattr(instance, name, values[name])
+        instance._change_reason = CHANGE_REASON
+        instance.save(update_fields=changed)
+    report.record(model, "updated" if changed else "unchanged")
+    return instance
+
+
+def _users(usernames: Sequence[str]) -> dict[str, User]:
+    users = {user.username: user for user in User.objects.filter(username__in=set(usernames))}
+    missing = sorted(set(usernames) - set(users))
+    if missing:
+        raise SeedError(f"Unknown users {missing} in awards.toml; load the assistance seeds first.")
+    return users
+
+
+# --- People and cycles ---------------------------------------------------------------------
+
+
+def load_reviewers(specs: Sequence[Mapping[str, Any]], report: SeedReport) -> dict[str, User]:
+    """The sample reviewer accounts (no usable password), each linked to the seeded expert it belongs to."""
+    if not Group.objects.filter(name="reviewer").exists():
+        raise SeedError("Group 'reviewer' is missing; run `manage.py migrate` first.")
+    users = load_staff(specs, report)
+    experts = {expert.name: expert for expert in Expert.objects.filter(name__in=[s["expert"] for s in specs])}
+    for spec in specs:
+        expert = _get(experts, spec["expert"], "expert (load the assistance seeds first)")
+        upsert(Expert, {"name": expert.name}, {"user": users[spec["username"]]}, report)
+    return users
+
+
+def load_cycles(
+    specs: Sequence[Mapping[str, Any]], sources: Sources, report: SeedReport
+) -> dict[tuple[str, int], AwardCycle]:
+    programmes = {p.code: p for p in AwardProgramme.objects.all()}
+    cycles: dict[tuple[str, int], AwardCycle] = {}
+    for spec in specs:
+        key = (spec["programme"], spec["year"])
+        if key in cycles:
+            raise SeedError(f"Cycle {key} appears twice in awards.toml.")
+        programme = _get(programmes, spec["programme"], "award programme (run `manage.py migrate` first)")
+        rubric = Rubric.objects.filter(name=spec["rubric"], version=spec["rubric_version"]).first()
+        if rubric is None:
+            raise SeedError(f"Rubric {spec['rubric']!r} v{spec['rubric_version']} is missing; run migrations first.")
+        values = {
+            "opens_at": local(spec["opens_at"]),
+            "closes_at": local(spec["closes_at"]),
+            "review_due_at": local(spec["review_due_at"]) if "review_due_at" in spec else None,
+            "quota": spec["quota"],
+            "rubric": rubric,
+            "description": spec.get("description", ""),
+            "source": sources.for_record(spec),
+        }
+        cycles[key] = upsert(AwardCycle, {"programme": programme, "year": spec["year"]}, values, report)
+    return cycles
+
+
+# --- Planning an application ---------------------------------------------------------------
+
+
+def _label(spec: Mapping[str, Any]) -> str:
+    return f"{spec['enterprise']} ({spec['programme']} {spec['year']})"
+
+
+def plan_application(
+    spec: Mapping[str, Any],
+    cycles: Mapping[tuple[str, int], AwardCycle],
+    enterprises: Mapping[str, Enterprise],
+    users: Mapping[str, User],
+    sources: Sources,
+) -> ApplicationPlan:
+    """Work out the application's versions, assignments, reviews and timeline, and check them."""
+    label = _label(spec)
+    cycle = _get(cycles, (spec["programme"], spec["year"]), "cycle")
+    enterprise = _get(enterprises, spec["enterprise"], "enterprise")
+    preparer = _get(users, spec["prepared_by"], "user")
+    categories = list(cycle.rubric.categories.all())
+    created = local(spec["created"])
+    submissions = [local(at) for at in spec.get("submitted", [])]
+    returns = spec.get("returned", [])
+    if len(returns) not in (max(len(submissions) - 1, 0), len(submissions)):
+        raise SeedError(f"{label}: every return must come between two submissions (or after the last).")
+
+    chain: list[EventSpec] = []
+    status = S.DRAFT
+
+    def step(action: str, to_status: str, actor: User | None, at: dt.datetime, note: str = "") -> None:
+        nonlocal status
+        if chain and at < chain[-1].at:
+            raise SeedError(f"{label}: its {action} at {at} comes before the {chain[-1].action} before it.")
+        chain.append(EventSpec(action, status if action != "create" else "", to_status, actor, at, note))
+        status = to_status
+
+    step("create", S.DRAFT, preparer, created)
+    for number, submitted in enumerate(submissions, start=1):
+        step("submit", S.SUBMITTED, preparer, submitted, f"第{number}版")
+        if number <= len(returns):
+            back = returns[number - 1]
+            step("return", S.RETURNED, _get(users, back["by"], "user"), local(back["at"]), back["reason"])
+
+    exception = None
+    if "exception" in spec:
+        exception = {
+            "by": _get(users, spec["exception"]["by"], "user"),
+            "at": local(spec["exception"]["at"]),
+            "until": local(spec["exception"]["until"]),
+            "reason": spec["exception"]["reason"],
+        }
+    for submitted in submissions:
+        in_time = cycle.opens_at <= submitted <= cycle.closes_at
+        excused = exception and submitted >= cycle.opens_at and exception["at"] <= submitted <= exception["until"]
+        if not (in_time or excused):
+            raise SeedError(f"{label}: the submission at {submitted} is outside the cycle and has no exception.")
+
+    reviewers = [_get(users, name, "user") for name in spec.get("reviewers", [])]
+    accepted = local(spec["accepted"]) if "accepted" in spec else None
+    accepted_by = None
+    if accepted is not None:
+        if status != S.SUBMITTED or len(reviewers) < 2 or len(set(reviewers)) != len(reviewers):
+            raise SeedError(f"{label}: only a submitted application is accepted, with two or more distinct reviewers.")
+        accepted_by = _get(users, spec.get("accepted_by", "staff_manager"), "user")
+        for index, reviewer in enumerate(reviewers):
+            if reviewer_conflict(reviewer, enterprise):
+                raise SeedError(f"{label}: {reviewer.username} belongs to the enterprise and may not review it.")
+            step("assign", status, accepted_by, accepted + dt.timedelta(seconds=index), reviewer.display_name)
+        step("accept", S.UNDER_REVIEW, accepted_by, accepted + dt.timedelta(seconds=len(reviewers)))
+    elif reviewers:
+        raise SeedError(f"{label}: reviewers are given but the application was never accepted.")
+
+    reviews: dict[int, ReviewSpec] = {}
+    for review in spec.get("reviews", []):
+        reviewer = _get(users, review["reviewer"], "user")
+        if reviewer not in reviewers or reviewer.pk in reviews:
+            raise SeedError(f"{label}: {reviewer.username} reviews it without being assigned (or twice).")
+        scores = tuple(review.get("scores", ()))
+        if len(scores) != len(categories) or any(
+            not 0 <= score <= c.max_points for score, c in zip(scores, categories, strict=True)
+        ):
+            raise SeedError(f"{label}: {reviewer.username}'s scores do not fit the rubric {cycle.rubric}.")
+        declared = local(review["declared"]) if "declared" in review else None
+        submitted = local(review["submitted"]) if "submitted" in review else None
+        if declared is None or declared < accepted or (submitted and submitted < declared):
+            raise SeedError(f"{label}: {reviewer.username} must declare after assignment and before submitting.")
+        if submitted and review.get("recommendation") not in Review.Recommendation.values:
+            raise SeedError(f"{label}: {reviewer.username}'s submitted review needs a recommendation.")
+        reviews[reviewer.pk] = ReviewSpec(
+            reviewer, declared, scores, review.get("comment", ""), review.get("recommendation", ""), submitted
+        )
+    done = [r.submitted for r in reviews.values() if r.submitted]
+    if accepted is not None and len(done) == len(reviewers):
+        step("complete", S.PENDING_DECISION, None, max(done))
+
+    decision = None
+    if "decision" in spec:
+        decision = {
+            "outcome": spec["decision"]["outcome"],
+            "by": _get(users, spec["decision"]["by"], "user"),
+            "at": local(spec["decision"]["at"]),
+            "reason": spec["decision"]["reason"],
+        }
+        if status != S.PENDING_DECISION or decision["outcome"] not in OUTCOME_ACTIONS:
+            raise SeedError(f"{label}: only an application pending decision is approved or rejected.")
+        step(
+            OUTCOME_ACTIONS[decision["outcome"]],
+            decision["outcome"],
+            decision["by"],
+            decision["at"],
+            decision["reason"],
+        )
+    if "withdrawn" in spec:
+        withdrawn = spec["withdrawn"]
+        if status in AwardApplication.FINAL:
+            raise SeedError(f"{label}: a decided application cannot be withdrawn.")
+        step("withdraw", S.WITHDRAWN, _get(users, withdrawn["by"], "user"), local(withdrawn["at"]), withdrawn["reason"])
+    if status != spec["status"]:
+        raise SeedError(f"{label}: its timeline ends {status!r}, but awards.toml says {spec['status']!r}.")
+
+    events = list(chain)
+    if exception:
+        before = [e for e in chain if e.at <= exception["at"]]
+        if not before:
+            raise SeedError(f"{label}: its deadline exception comes before the application was created.")
+        held = before[-1].to_status
+        note = f"{exception['reason']}（{timezone.localtime(exception['until'], TANGSHAN_TZ):%Y-%m-%d %H:%M}）"
+        events.append(EventSpec("exception", held, held, exception["by"], exception["at"], note))
+        events.sort(key=lambda e: e.at)
+
+    values = {
+        "prepared_by": preparer,
+        "status": status,
+        "self_assessment": spec["self_assessment"],
+        "self_score": spec.get("self_score"),
+        "submitted_at": submissions[-1] if submissions else None,
+        "synthetic": spec.get("synthetic", False),
+        "source": sources.for_record(spec),
+    }
+    return ApplicationPlan(
+        cycle=cycle,
+        enterprise=enterprise,
+        prepared_by=preparer,
+        status=status,
+        values=values,
+        submissions=submissions,
+        accepted=accepted,
+        accepted_by=accepted_by,
+        reviewers=reviewers,
+        reviews=reviews,
+        events=events,
+        decision=decision,
+        exception=exception,
+        categories=categories,
+    )
+
+
+def registry_honour(plan: ApplicationPlan) -> Honour:
+    """The honour the registry seeds already hold for an approved application; the seeds never add one."""
+    programme = plan.cycle.programme
+    award = {
+        "enterprise": plan.enterprise,
+        "kind": programme.honour_kind,
+        "title": programme.name,
+        "year": plan.cycle.year,
+    }
+    honours = list(Honour.objects.filter(**award))
+    if len(honours) != 1:
+        raise SeedError(
+            f"{plan.enterprise.name} should hold exactly one {programme.name} of {plan.cycle.year} in the registry "
+            f"(holdings.toml) for its approved application; it holds {len(honours)}."
+        )
+    honour = honours[0]
+    decided_on = timezone.localtime(plan.decision["at"], TANGSHAN_TZ).date()
+    if honour.date != decided_on:
+        raise SeedError(
+            f"The decision on {plan.enterprise.name} ({decided_on}) and its honour ({honour.date}) must agree on the date."
+        )
+    claimed = Decision.objects.filter(honour=honour).exclude(
+        application__enterprise=plan.enterprise, application__cycle=plan.cycle
+    )
+    if claimed.exists():
+        raise SeedError(f"The honour of {plan.enterprise.name} is already claimed by another decision.")
+    return honour
+
+
+# --- Writing an application ----------------------------------------------------------------
+
+
+def _seeded_elsewhere(application: AwardApplication, plan: ApplicationPlan, demo_keys: set) -> bool:
+    """Whether people have worked on the application since it was seeded: its timeline holds other events."""
+    seeded = {(e.action, e.at) for e in plan.events} | demo_keys
+    return any((action, at) not in seeded for action, at in application.events.values_list("action", "at"))
+
+
+def load_application(plan: ApplicationPlan, demo_keys: set, report: SeedReport) -> AwardApplication | None:
+    lookup = {"enterprise": plan.enterprise, "cycle": plan.cycle}
+    existing = AwardApplication.objects.filter(**lookup).first()
+    if existing is not None and not existing.source:
+        raise SeedError(
+            f"The application of {plan.enterprise.name} in {plan.cycle} was not made by the seeds; "
+            "the seeds will not overwrite it."
+        )
+    if existing is not None and _seeded_elsewhere(existing, plan, demo_keys):
+        report.record(AwardApplication, "unchanged")
+        return None
+    application = upsert(AwardApplication, lookup, plan.values, report)
+
+    revisions = []
+    for number, submitted in enumerate(plan.submissions, start=1):
+        values = {
+            "self_assessment": plan.values["self_assessment"],
+            "self_score": plan.values["self_score"],
+            "created_by": plan.prepared_by,
+            "created_at": submitted,
+        }
+        revisions.append(
+            upsert_plain(ApplicationRevision, {"application": application, "number": number}, values, report)
+        )
+    for event in plan.events:
+        values = {
+            "from_status": event.from_status,
+            "to_status": event.to_status,
+            "actor": event.actor,
+            "note": event.note,
+        }
+        upsert_plain(
+            ApplicationEvent, {"application": application, "action": event.action, "at": event.at}, values, report
+        )
+    if plan.exception:
+        values = {
+            "granted_by": plan.exception["by"],
+            "reason": plan.exception["reason"],
+            "created_at": plan.exception["at"],
+        }
+        upsert_plain(DeadlineException, {"application": application, "until": plan.exception["until"]}, values, report)
+
+    for index, reviewer in enumerate(plan.reviewers):
+        review = plan.reviews.get(reviewer.pk)
+        values = {
+            "is_lead": index == 0,
+            "assigned_by": plan.accepted_by,
+            "no_conflict_declared_at": review.declared if review else None,
+            "withdrawn_at": None,
+            "withdrawn_reason": "",
+        }
+        assignment = upsert(ReviewerAssignment, {"application": application, "reviewer": reviewer}, values, report)
+        if review is None:
+            continue
+        values = {
+            "revision": revisions[-1],
+            "total": sum(review.scores),
+            "comment": review.comment,
+            "recommendation": review.recommendation,
+            "submitted_at": review.submitted,
+        }
+        saved = upsert(Review, {"assignment": assignment}, values, report)
+        for category, score in zip(plan.categories, review.scores, strict=True):
+            upsert_plain(ReviewScore, {"review": saved, "category": category}, {"score": score, "comment": ""}, report)
+
+    if plan.decision:
+        values = {
+            "outcome": plan.decision["outcome"],
+            "reason": plan.decision["reason"],
+            "decided_by": plan.decision["by"],
+            "decided_at": plan.decision["at"],
+            "honour": plan.honour,
+        }
+        upsert_plain(Decision, {"application": application}, values, report)
+    return application
+
+
+def load_demo_assignments(
+    specs: Sequence[Mapping[str, Any]],
+    cycles: Mapping[tuple[str, int], AwardCycle],
+    enterprises: Mapping[str, Enterprise],
+    users: Mapping[str, User],
+    report: SeedReport,
+) -> None:
+    """Demo reviewers join a sample application under review, if the demo users exist.
+
+    The assignment is only created when missing, never changed: what the demo reviewer did with it stays.
+    """
+    demo = {u.username: u for u in User.objects.filter(username__in=[s["username"] for s in specs])}
+    for spec in specs:
+        user = demo.get(spec["username"])
+        if user is None:
+            continue
+        cycle = _get(cycles, (spec["programme"], spec["year"]), "cycle")
+        application = AwardApplication.objects.filter(
+            enterprise=_get(enterprises, spec["enterprise"], "enterprise"), cycle=cycle
+        ).first()
+        if application is None or application.status != S.UNDER_REVIEW:
+            continue
+        if reviewer_conflict(user, application.enterprise):
+            raise SeedError(f"Demo reviewer {user.username} belongs to {application.enterprise.name}.")
+        manager = _get(users, spec["by"], "user")
+        at = local(spec["at"])
+        if not ReviewerAssignment.objects.filter(application=application, reviewer=user).exists():
+            assignment = ReviewerAssignment(application=application, reviewer=user, is_lead=False, assigned_by=manager)
+            assignment._change_reason = CHANGE_REASON
+            assignment.save()
+            report.record(ReviewerAssignment, "created")
+        values = {
+            "from_status": S.UNDER_REVIEW,
+            "to_status": S.UNDER_REVIEW,
+            "actor": manager,
+            "note": user.display_name,
+        }
+        upsert_plain(ApplicationEvent, {"application": application, "action": "assign", "at": at}, values, report)
+
+
+# --- Entry point ---------------------------------------------------------------------------
+
+
+def seeds_load(*, report: SeedReport | None = None, seed_dir: Path | None = None) -> SeedReport:
+    """Load the award seeds into a database that holds the registry and assistance seeds.
+
+    Runs in one transaction (a savepoint inside `load_seeds`'s) and adds its counts to `report` when
+    given. Raises SeedError when the files contradict themselves or the registry, before writing
+    any application.
+    """
+    seed_dir = seed_dir or default_seed_dir()
+    data = read_seed_files(seed_dir, AWARD_FILES)
+    sources = award_sources(data, seed_dir)
+    report = report if report is not None else SeedReport()
+    awards = data["awards"]
+    with transaction.atomic():
+        reviewers = load_reviewers(awards["reviewers"], report)
+        cycles = load_cycles(awards["cycles"], sources, report)
+        specs = awards["applications"]
+        names = {spec["enterprise"] for spec in specs} | {s["enterprise"] for s in awards.get("demo_assignments", [])}
+        enterprises = {e.name: e for e in Enterprise.objects.filter(name__in=names)}
+        usernames = [
+            name
+            for spec in specs
+            for name in [
+                spec["prepared_by"],
+                *spec.get("reviewers", []),
+                *[r["reviewer"] for r in spec.get("reviews", [])],
+                *[r["by"] for r in spec.get("returned", [])],
+                *[spec[key]["by"] for key in ("decision", "withdrawn", "exception") if key in spec],
+                spec.get("accepted_by", "staff_manager"),
+            ]
+        ] + [s["by"] for s in awards.get("demo_assignments", [])]
+        users = {**_users(usernames), **reviewers}
+
+        seen: set[tuple[str, int, str]] = set()
+        plans = []
+        for spec in specs:
+            key = (spec["programme"], spec["year"], spec["enterprise"])
+            if key in seen:
+                raise SeedError(f"{_label(spec)} appears twice in awards.toml.")
+            seen.add(key)
+            plan = plan_application(spec, cycles, enterprises, users, sources)
+            if plan.decision and plan.decision["outcome"] == Decision.Outcome.APPROVED:
+                plan.honour = registry_honour(plan)
+            plans.append(plan)
+
+        demo_keys = {("assign", local(s["at"])) for s in awards.get("demo_assignments", [])}
+        for plan in plans:
+            load_application(plan, demo_keys, report)
+        load_demo_assignments(awards.get("demo_assignments", []), cycles, enterprises, users, report)
+    return report
