@@ -440,7 +440,7 @@ class Attachment(models.Model):
     file = models.FileField(_("file"), upload_to="attachments/%Y/%m/", storage=private_storage)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size"))
+    size = models.PositiveIntegerField(_("file size"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.PROTECT, related_name="+"
     )
