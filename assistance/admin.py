@@ -253,11 +253,36 @@ class ApplicationEventInline(admin.TabularInline):
 
 
 class ReviewerAssignmentInline(admin.TabularInline):
+    """Each reviewer with their review's total, recommendation and submission time."""
+
     model = ReviewerAssignment
-    fields = ("reviewer", "is_lead", "no_conflict_declared_at", "withdrawn_at", "withdrawn_reason")
+    fields = (
+        "reviewer",
+        "is_lead",
+        "no_conflict_declared_at",
+        "withdrawn_at",
+        "review_total",
+        "review_recommendation",
+        "review_submitted_at",
+    )
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("reviewer", "review")
+
+    @admin.display(description=_("total score"))
+    def review_total(self, obj):
+        return obj.review.total if hasattr(obj, "review") else "—"
+
+    @admin.display(description=_("recommendation"))
+    def review_recommendation(self, obj):
+        return obj.review.get_recommendation_display() if hasattr(obj, "review") else "—"
+
+    @admin.display(description=_("submitted at"))
+    def review_submitted_at(self, obj):
+        return obj.review.submitted_at if hasattr(obj, "review") and obj.review.submitted_at else "—"
 
     def has_add_permission(self, request, obj=None):
         return False
