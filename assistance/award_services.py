@@ -26,6 +26,7 @@ from .models import (
     ReviewerAssignment,
     ReviewScore,
 )
+from .services import absolute_link
 
 A = AwardApplication.Status
 MANAGER, PREPARER, INSPECTOR = "manager", "preparer", "inspector"
@@ -353,7 +354,7 @@ def assignment_declare(*, assignment_id: int, user: User, conflict: bool, note: 
             % {
                 "user": user.display_name,
                 "application": application,
-                "url": reverse("assistance:application-detail", args=[application.pk]),
+                "url": absolute_link(reverse("assistance:application-detail", args=[application.pk])),
             },
             [manager],
         )
@@ -519,7 +520,7 @@ def _notify_reviewer(assignment: ReviewerAssignment) -> None:
         _("Please review %(application)s.\n%(url)s")
         % {
             "application": assignment.application,
-            "url": reverse("assistance:review", args=[assignment.pk]),
+            "url": absolute_link(reverse("assistance:review", args=[assignment.pk])),
         },
         [assignment.reviewer],
     )
@@ -533,7 +534,7 @@ def _notify_preparer(application: AwardApplication, what: str, reason: str) -> N
             "application": application,
             "what": what,
             "reason": reason,
-            "url": reverse("assistance:application-detail", args=[application.pk]),
+            "url": absolute_link(reverse("assistance:application-detail", args=[application.pk])),
         },
         [application.prepared_by],
     )

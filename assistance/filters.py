@@ -37,8 +37,13 @@ class TicketFilter(ScopedFilterSet):
     )
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
-        fields=[("opened_at", "opened"), ("due_at", "due"), ("number", "number"), ("priority", "priority")],
-        field_labels={"opened_at": _("Opened"), "due_at": _("Due"), "number": _("Number"), "priority": _("Priority")},
+        fields=[("opened_at", "opened"), ("due_at", "due"), ("number", "number"), ("priority_rank", "priority")],
+        field_labels={
+            "opened_at": _("Opened"),
+            "due_at": _("Due"),
+            "number": _("Number"),
+            "priority_rank": _("Priority"),
+        },
     )
 
     class Meta:

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -10,7 +10,7 @@ from clusters.models import User
 from clusters.selectors import scope_region_ids
 
 from .award_selectors import visible_applications
-from .models import Attachment, SupportTeam, TeamMembership, Ticket, Training, Visit
+from .models import Attachment, Priority, SupportTeam, TeamMembership, Ticket, Training, Visit
 
 
 def _within(queryset: QuerySet, user: User, path: str) -> QuerySet:
@@ -54,9 +54,17 @@ def with_overdue(queryset: QuerySet[Ticket], now: datetime.datetime | None = Non
 TICKET_ROW = ("enterprise", "enterprise__cluster", "enterprise__county", "category", "team", "assignee")
 
 
+# Priorities from the most urgent, for sorting (their codes sort alphabetically otherwise).
+PRIORITY_RANK = Case(
+    *[When(priority=priority, then=Value(rank)) for rank, priority in enumerate(Priority.values)],
+    default=Value(len(Priority.values)),
+    output_field=IntegerField(),
+)
+
+
 def ticket_list(user: User) -> QuerySet[Ticket]:
     """Visible tickets with everything a list row shows, in one query."""
-    return with_overdue(visible_tickets(user).select_related(*TICKET_ROW))
+    return with_overdue(visible_tickets(user).select_related(*TICKET_ROW)).annotate(priority_rank=PRIORITY_RANK)
 
 
 def get_ticket_for_user(user: User, pk: int) -> Ticket:

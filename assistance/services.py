@@ -122,6 +122,11 @@ def service_days(priority: str) -> int:
     return level.days if level else DEFAULT_SERVICE_DAYS[priority]
 
 
+def absolute_link(path: str) -> str:
+    """A link for an email: the site's address and the page's path."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
 def _next_number(year: int) -> str:
     """The next ticket number of the year; the counter row is locked, so concurrent calls never collide."""
     try:
@@ -192,7 +197,7 @@ def _notify_assignee(ticket: Ticket) -> None:
         "title": ticket.title,
         "enterprise": ticket.enterprise.name,
         "due": timezone.localtime(ticket.due_at).strftime("%Y-%m-%d %H:%M"),
-        "url": reverse("assistance:ticket-detail", args=[ticket.pk]),
+        "url": absolute_link(reverse("assistance:ticket-detail", args=[ticket.pk])),
     }
     send_mail(subject, body, None, [assignee.email], fail_silently=True)
 
@@ -376,7 +381,9 @@ def visit_create(
 
 
 def attachment_add(*, user: User, upload: UploadedFile, ticket: Ticket | None = None, visit: Visit | None = None):
-    """Check the file and store it privately on the ticket or visit."""
+    """Check the file and store it privately on the ticket or visit; a finished ticket takes no more files."""
+    if ticket is not None and not ticket.is_open:
+        raise ValidationError(_("Files can be attached only to an open ticket."), code="closed")
     kind = check_upload(upload)
     attachment = Attachment(
         ticket=ticket,

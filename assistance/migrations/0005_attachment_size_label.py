@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assistance', '0004_award_reference_data'),
+        ("assistance", "0004_award_reference_data"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='attachment',
-            name='size',
-            field=models.PositiveIntegerField(verbose_name='file size'),
+            model_name="attachment",
+            name="size",
+            field=models.PositiveIntegerField(verbose_name="file size"),
         ),
     ]

@@ -126,6 +126,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 PAGINATE_BY = 25
 
+# The address users reach the site at; links in emails start with it.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "quality@localhost")
 

@@ -155,3 +155,13 @@ def test_a_missing_file_answers_404(client_for, inspector, ticket):
     attachment = Attachment.objects.get(ticket=ticket)
     attachment.file.delete(save=False)
     assert client.get(reverse("assistance:attachment-download", args=[attachment.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("status", ["resolved", "closed", "cancelled"])
+def test_a_finished_ticket_takes_no_more_files(client_for, inspector, ticket, status):
+    ticket.status = status
+    ticket.save()
+    response = client_for(inspector).post(reverse("assistance:ticket-attach", args=[ticket.pk]), {"file": png()})
+    assert response.status_code == 302
+    assert _errors(response)
+    assert not Attachment.objects.filter(ticket=ticket).exists()

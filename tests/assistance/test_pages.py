@@ -421,3 +421,10 @@ def test_the_ticket_page_shows_its_timeline(client_for, manager, inspector, tick
     kinds = [entry["kind"] for entry in response.context["timeline"]]
     assert kinds == ["event", "event"]
     assert "已联系企业" in response.content.decode()
+
+
+def test_tickets_sort_by_priority_from_the_most_urgent(client_for, manager, enterprise):
+    for priority in ("low", "urgent", "normal", "high"):
+        TicketFactory(enterprise=enterprise, priority=priority)
+    response = client_for(manager).get(reverse("assistance:ticket-list"), {"ordering": "priority"})
+    assert [t.priority for t in response.context["page"].object_list] == ["urgent", "high", "normal", "low"]

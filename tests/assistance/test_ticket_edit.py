@@ -1,6 +1,7 @@
 """Editing a ticket: optimistic concurrency, and the email an assignment sends."""
 
 import pytest
+from django.conf import settings
 from django.contrib import messages
 from django.core import mail
 from django.urls import reverse
@@ -128,7 +129,7 @@ def test_assignment_emails_the_assignee_once_the_change_is_committed(
     assert email.to == ["inspector@example.cn"]
     assert ticket.number in email.subject
     assert "计量检定求助" in email.body
-    assert ticket.get_absolute_url() in email.body
+    assert f"{settings.SITE_URL}{ticket.get_absolute_url()}" in email.body
 
 
 def test_no_email_leaves_before_the_transaction_commits(manager, inspector, team, enterprise):
