@@ -37,7 +37,9 @@ class Period:
 def key_regions(region: Region, period: Period) -> QuerySet[Cluster]:
     """Active provincial and municipal key-region clusters of the region, designated by the as-of year."""
     clusters = Cluster.objects.filter(
-        county__in=regions_within(region).values("pk"), level__in=Cluster.KEY_LEVELS, active=True
+        county__in=list(regions_within(region).values_list("pk", flat=True)),
+        level__in=Cluster.KEY_LEVELS,
+        active=True,
     ).filter(Q(year_designated__isnull=True) | Q(year_designated__lte=period.as_of.year))
     return clusters
 
@@ -70,9 +72,11 @@ def quality_summary(
         provincial=Count("pk", filter=Q(level=Cluster.Level.PROVINCIAL)),
         municipal=Count("pk", filter=Q(level=Cluster.Level.MUNICIPAL)),
     )
-    cluster_ids = clusters.values("pk")
+    # Two small id lists read once: every figure below filters on them, and literal lists keep the
+    # database's plans simple (nested subqueries made PostgreSQL slow on the standards count).
+    cluster_ids = list(clusters.values_list("pk", flat=True))
     in_clusters = Q(enterprise__cluster__in=cluster_ids)
-    within = regions_within(region).values("pk")
+    within = list(regions_within(region).values_list("pk", flat=True))
 
     honours = _counts(
         Honour.objects.filter(in_clusters, period.dates("date")),
@@ -90,7 +94,9 @@ def quality_summary(
     )
     standards = _counts(
         Standard.objects.filter(
-            pk__in=StandardRole.objects.filter(in_clusters, period.dates("date")).values("standard")
+            pk__in=list(
+                StandardRole.objects.filter(in_clusters, period.dates("date")).values_list("standard", flat=True)
+            )
         ),
         "level",
         {level.value: level for level in Standard.Level},
