@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from assistance.models import SupportTeam, Ticket, Training, Visit
 from clusters.models import (
@@ -228,30 +229,30 @@ def reported_indicators(region: Region, as_of: datetime.date) -> QuerySet[Region
 
 
 SUMMARY_LABELS = [
-    (("key_regions", "total"), "重点区域"),
-    (("key_regions", "provincial"), "省级重点区域"),
-    (("key_regions", "municipal"), "市级重点区域"),
-    (("honours", "china_quality_award"), "中国质量奖"),
-    (("honours", "provincial_quality_award"), "省政府质量奖"),
-    (("honours", "municipal_quality_award"), "市政府质量奖"),
-    (("standards", "international"), "国际标准"),
-    (("standards", "national"), "国家标准"),
-    (("standards", "industry"), "行业标准"),
-    (("standards", "local"), "地方标准"),
-    (("standards", "group"), "团体标准"),
-    (("standards", "enterprise"), "企业标准"),
-    (("trademarks", "well_known"), "驰名商标"),
-    (("trademarks", "madrid"), "马德里注册商标"),
-    (("trademarks", "gi"), "地理标志商标"),
-    (("gi_products",), "地理标志产品"),
-    (("little_giants", "national"), "国家级专精特新“小巨人”企业"),
-    (("little_giants", "provincial"), "省级专精特新企业"),
-    (("pilots", "national"), "国家级标准化试点"),
-    (("pilots", "provincial"), "省级标准化试点"),
-    (("assistance", "support_teams"), "入企帮扶工作组"),
-    (("assistance", "tickets_resolved"), "现场解决问题"),
-    (("assistance", "visits"), "入企帮扶走访"),
-    (("assistance", "trainings"), "培训"),
+    (("key_regions", "total"), _("Key regions")),
+    (("key_regions", "provincial"), _("Provincial key regions")),
+    (("key_regions", "municipal"), _("Municipal key regions")),
+    (("honours", "china_quality_award"), _("China Quality Award")),
+    (("honours", "provincial_quality_award"), _("Provincial government quality awards")),
+    (("honours", "municipal_quality_award"), _("Municipal government quality awards")),
+    (("standards", "international"), _("International standards")),
+    (("standards", "national"), _("National standards")),
+    (("standards", "industry"), _("Industry standards")),
+    (("standards", "local"), _("Local standards")),
+    (("standards", "group"), _("Group standards")),
+    (("standards", "enterprise"), _("Enterprise standards")),
+    (("trademarks", "well_known"), _("Well-known trademarks")),
+    (("trademarks", "madrid"), _("Madrid registrations")),
+    (("trademarks", "gi"), _("Geographical-indication trademarks")),
+    (("gi_products",), _("Geographical-indication products")),
+    (("little_giants", "national"), _("National 'little giant' enterprises")),
+    (("little_giants", "provincial"), _("Provincial specialised and innovative enterprises")),
+    (("pilots", "national"), _("National standardization pilots")),
+    (("pilots", "provincial"), _("Provincial standardization pilots")),
+    (("assistance", "support_teams"), _("Support teams")),
+    (("assistance", "tickets_resolved"), _("Tickets resolved")),
+    (("assistance", "visits"), _("Visits to enterprises")),
+    (("assistance", "trainings"), _("Trainings")),
 ]
 
 
