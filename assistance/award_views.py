@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from clusters.views import paginate
 from reports.exports import Column, export_requested, export_response
 
 from . import award_services as services
@@ -76,10 +76,6 @@ OWN_REVIEW_COLUMNS = [
 APPLICATION_ORDER = ("-cycle__year", "-submitted_at", "-pk")
 
 
-def _page(request, queryset):
-    return Paginator(queryset, settings.PAGINATE_BY).get_page(request.GET.get("page"))
-
-
 def _can_see_awards(user) -> bool:
     return user.has_perm("assistance.view_awardapplication") or user.has_perm("assistance.review_application")
 
@@ -110,7 +106,7 @@ def award_home(request: HttpRequest) -> HttpResponse:
 @permission_required("assistance.view_awardapplication", raise_exception=True)
 def cycle_list(request: HttpRequest) -> HttpResponse:
     cycles = select_cycle_list(request.user).order_by("-year", "programme__name")
-    return render(request, "assistance/cycle_list.html", {"page": _page(request, cycles), "now": timezone.now()})
+    return render(request, "assistance/cycle_list.html", {"page": paginate(request, cycles), "now": timezone.now()})
 
 
 @permission_required("assistance.view_awardapplication", raise_exception=True)
@@ -144,7 +140,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
         )
     context = {
         "filter": application_filter,
-        "page": _page(request, application_filter.qs),
+        "page": paginate(request, application_filter.qs),
         "reviewer_only": reviewer_only,
     }
     return render(request, "assistance/application_list.html", context)

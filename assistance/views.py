@@ -1,8 +1,6 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from clusters.views import paginate
 from reports.exports import Column, export_requested, export_response
 
 from . import services
@@ -86,10 +85,6 @@ TRAINING_COLUMNS = [
 ]
 
 
-def _page(request: HttpRequest, queryset):
-    return Paginator(queryset, settings.PAGINATE_BY).get_page(request.GET.get("page"))
-
-
 def _errors(error: ValidationError) -> str:
     return " ".join(error.messages)
 
@@ -115,7 +110,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     if fmt := export_requested(request):
         return export_response(fmt, ticket_filter.qs, TICKET_COLUMNS, stem="tickets", title=_("Help tickets"))
     return render(
-        request, "assistance/ticket_list.html", {"filter": ticket_filter, "page": _page(request, ticket_filter.qs)}
+        request, "assistance/ticket_list.html", {"filter": ticket_filter, "page": paginate(request, ticket_filter.qs)}
     )
 
 
@@ -255,7 +250,7 @@ def visit_list(request: HttpRequest) -> HttpResponse:
     if fmt := export_requested(request):
         return export_response(fmt, visit_filter.qs, VISIT_COLUMNS, stem="visits", title=_("Visits"))
     return render(
-        request, "assistance/visit_list.html", {"filter": visit_filter, "page": _page(request, visit_filter.qs)}
+        request, "assistance/visit_list.html", {"filter": visit_filter, "page": paginate(request, visit_filter.qs)}
     )
 
 
@@ -314,7 +309,7 @@ def training_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "assistance/training_list.html",
-        {"filter": training_filter, "page": _page(request, training_filter.qs)},
+        {"filter": training_filter, "page": paginate(request, training_filter.qs)},
     )
 
 
@@ -360,7 +355,7 @@ def training_update(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("assistance.view_supportteam", raise_exception=True)
 def team_list(request: HttpRequest) -> HttpResponse:
     teams = select_team_list(request.user).order_by("name")
-    return render(request, "assistance/team_list.html", {"page": _page(request, teams)})
+    return render(request, "assistance/team_list.html", {"page": paginate(request, teams)})
 
 
 @permission_required("assistance.view_supportteam", raise_exception=True)

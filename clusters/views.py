@@ -58,7 +58,8 @@ ENTERPRISE_COLUMNS = [
 ]
 
 
-def _page(request: HttpRequest, queryset):
+def paginate(request: HttpRequest, queryset):
+    """The page of the list the request asks for; every list page uses this."""
     return Paginator(queryset, settings.PAGINATE_BY).get_page(request.GET.get("page"))
 
 
@@ -68,7 +69,7 @@ def cluster_list(request: HttpRequest) -> HttpResponse:
     cluster_filter = ClusterFilter(request.GET or None, queryset=queryset, request=request)
     if fmt := export_requested(request):
         return export_response(fmt, cluster_filter.qs, CLUSTER_COLUMNS, stem="clusters", title=_("Clusters"))
-    page = _page(request, cluster_filter.qs)
+    page = paginate(request, cluster_filter.qs)
     return render(request, "clusters/cluster_list.html", {"filter": cluster_filter, "page": page})
 
 
@@ -79,7 +80,7 @@ def cluster_detail(request: HttpRequest, pk: int) -> HttpResponse:
     enterprises = enterprises.order_by("-is_leading", "name")
     context = {
         "cluster": cluster,
-        "enterprises": _page(request, enterprises),
+        "enterprises": paginate(request, enterprises),
         **cluster_holdings(cluster),
     }
     return render(request, "clusters/cluster_detail.html", context)
@@ -93,7 +94,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         return export_response(
             fmt, enterprise_filter.qs, ENTERPRISE_COLUMNS, stem="enterprises", title=_("Enterprises")
         )
-    page = _page(request, enterprise_filter.qs)
+    page = paginate(request, enterprise_filter.qs)
     return render(request, "clusters/enterprise_list.html", {"filter": enterprise_filter, "page": page})
 
 
