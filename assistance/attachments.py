@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse, Http404
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
@@ -100,3 +101,20 @@ def check_upload(upload: UploadedFile) -> FileKind:
 def storage_name(name: str) -> str:
     """The name the file is stored under (the original name is kept separately)."""
     return get_valid_filename(safe_filename(name)) or "attachment"
+
+
+def download_response(attachment) -> FileResponse:
+    """The stored file as a download that the browser neither renders nor sniffs; 404 if the file is gone."""
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=safe_filename(attachment.original_name),
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -9,7 +9,6 @@ from django.utils import timezone
 from clusters.models import User
 from clusters.selectors import scope_region_ids
 
-from .award_selectors import visible_applications
 from .models import Attachment, Priority, SupportTeam, TeamMembership, Ticket, Training, Visit
 
 
@@ -136,15 +135,13 @@ def get_team_for_user(user: User, pk: int) -> SupportTeam:
 
 
 def get_attachment_for_user(user: User, pk: int) -> Attachment:
-    """An attachment is visible exactly when its ticket, visit or award application is."""
+    """A ticket's or visit's file is visible exactly when its ticket or visit is; award documents have their own view."""
     attachment = Attachment.objects.filter(pk=pk).first()
     if attachment is None:
         raise Http404
     if attachment.ticket_id and visible_tickets(user).filter(pk=attachment.ticket_id).exists():
         return attachment
     if attachment.visit_id and visible_visits(user).filter(pk=attachment.visit_id).exists():
-        return attachment
-    if attachment.application_id and visible_applications(user).filter(pk=attachment.application_id).exists():
         return attachment
     raise Http404
 

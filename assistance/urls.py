@@ -1,6 +1,7 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import award_views, views
+from . import views
+from .awards import urls as awards_urls
 
 app_name = "assistance"
 urlpatterns = [
@@ -22,19 +23,5 @@ urlpatterns = [
     path("teams/", views.team_list, name="team-list"),
     path("teams/<int:pk>/", views.team_detail, name="team-detail"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment-download"),
-    # Quality awards
-    path("awards/", award_views.award_home, name="award-home"),
-    path("awards/cycles/", award_views.cycle_list, name="cycle-list"),
-    path("awards/cycles/<int:pk>/", award_views.cycle_detail, name="cycle-detail"),
-    path("awards/applications/", award_views.application_list, name="application-list"),
-    path("awards/applications/new/", award_views.application_create, name="application-create"),
-    path("awards/applications/<int:pk>/", award_views.application_detail, name="application-detail"),
-    path("awards/applications/<int:pk>/edit/", award_views.application_update, name="application-update"),
-    path("awards/applications/<int:pk>/exception/", award_views.application_exception, name="application-exception"),
-    path(
-        "awards/applications/<int:pk>/reviewers/", award_views.application_add_reviewer, name="application-add-reviewer"
-    ),
-    path("awards/applications/<int:pk>/documents/", award_views.application_attach, name="application-attach"),
-    path("awards/applications/<int:pk>/<slug:action>/", award_views.application_step, name="application-step"),
-    path("awards/reviews/<int:pk>/", award_views.review, name="review"),
+    path("awards/", include(awards_urls)),
 ]

@@ -12,7 +12,7 @@ from clusters.views import paginate
 from reports.exports import Column, export_requested, export_response
 
 from . import services
-from .attachments import safe_filename
+from .attachments import download_response
 from .filters import TicketFilter, TrainingFilter, VisitFilter
 from .forms import AttachmentForm, TicketForm, TrainingForm, VisitForm, action_form
 from .models import Ticket
@@ -224,20 +224,7 @@ def _attach(request: HttpRequest, *, redirect_to, **owner) -> HttpResponse:
 
 @permission_required("assistance.view_attachment", raise_exception=True)
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
-    attachment = get_attachment_for_user(request.user, pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=safe_filename(attachment.original_name),
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return download_response(get_attachment_for_user(request.user, pk))
 
 
 # Visits

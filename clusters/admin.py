@@ -29,6 +29,19 @@ class AuditedAdmin(SimpleHistoryAdmin):
     list_per_page = 50
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written only by the services; admin shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Region)
 class RegionAdmin(AuditedAdmin):
     list_display = ("name", "code", "level", "parent")

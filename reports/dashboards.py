@@ -5,8 +5,9 @@ import datetime
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from assistance.award_selectors import application_list, reviews_due
-from assistance.models import AwardApplication, Ticket
+from assistance.awards.models import AwardApplication
+from assistance.awards.selectors import application_list, reviews_due
+from assistance.models import Ticket
 from assistance.selectors import ticket_list, visible_tickets, visible_trainings, visible_visits
 from clusters.models import Cluster, Honour, User
 from clusters.selectors import visible_clusters, visible_enterprises

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assistance.award_selectors import cycle_ranking, get_cycle_for_user, visible_applications
-from assistance.models import AwardApplication
+from assistance.awards.models import AwardApplication
+from assistance.awards.selectors import cycle_ranking, get_cycle_for_user, visible_applications
 from clusters.selectors import get_cluster_for_user
 
 from . import dashboards

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from assistance.models import AwardApplication, AwardCycle, AwardProgramme, Review, Rubric
+from assistance.awards.models import AwardApplication, AwardCycle, AwardProgramme, Review, Rubric
 from clusters.models import Honour, Region, User
 from tests.e2e.conftest import sign_in
 

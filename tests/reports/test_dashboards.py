@@ -6,11 +6,18 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assistance import award_services
-from assistance.models import AwardApplication, Ticket
+from assistance.awards import services as award_services
+from assistance.awards.models import AwardApplication
+from assistance.models import Ticket
 from reports.dashboards import month_bounds
+from tests.assistance.awards.factories import (
+    AwardApplicationFactory,
+    AwardCycleFactory,
+    full_marks,
+    review,
+    reviewer_user,
+)
 from tests.assistance.factories import SupportTeamFactory, TicketFactory, TrainingFactory, VisitFactory
-from tests.awards.factories import AwardApplicationFactory, AwardCycleFactory, full_marks, review, reviewer_user
 from tests.factories import EnterpriseFactory, UserFactory
 
 from .helpers import count_queries

@@ -11,14 +11,21 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from openpyxl import load_workbook
 
-from assistance.award_views import APPLICATION_COLUMNS
-from assistance.models import AwardApplication, Ticket, Training, Visit
+from assistance.awards.models import AwardApplication
+from assistance.awards.views import APPLICATION_COLUMNS
+from assistance.models import Ticket, Training, Visit
 from assistance.views import TICKET_COLUMNS, TRAINING_COLUMNS, VISIT_COLUMNS
 from clusters.models import Cluster, Enterprise
 from clusters.views import CLUSTER_COLUMNS, ENTERPRISE_COLUMNS
 from reports import exports
+from tests.assistance.awards.factories import (
+    AwardApplicationFactory,
+    AwardCycleFactory,
+    full_marks,
+    review,
+    reviewer_user,
+)
 from tests.assistance.factories import ExpertFactory, TicketFactory, TrainingFactory, VisitFactory
-from tests.awards.factories import AwardApplicationFactory, AwardCycleFactory, full_marks, review, reviewer_user
 from tests.factories import ClusterFactory, EnterpriseFactory, UserFactory
 
 from .helpers import content_of, count_queries, download_rows
@@ -311,7 +318,7 @@ def test_a_reviewers_download_follows_their_filter(client_for, reviewer, reviewe
     response = client_for(reviewer).get(reverse("assistance:application-list"), {"q": "双评", "export": fmt})
     listed = _page_ids(client_for(reviewer), "assistance:application-list", {"q": "双评"})
     if _ids(download_rows(response)) != listed:
-        pytest.xfail("assistance/award_views.py: a reviewer's download ignores the list's filters")
+        pytest.xfail("assistance/awards/views.py: a reviewer's download ignores the list's filters")
     assert listed == [reviewed["both"].pk]
 
 

@@ -10,10 +10,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assistance import services
-from assistance.models import AwardApplication, ServicePartner, SupportTeam, Ticket, TicketCategory
+from assistance.awards.models import AwardApplication
+from assistance.models import ServicePartner, SupportTeam, Ticket, TicketCategory
 from clusters.models import ClusterIndicator, Designation, Honour, StandardizationPilot, StandardRole, Trademark
+from tests.assistance.awards.factories import (
+    AwardApplicationFactory,
+    AwardCycleFactory,
+    full_marks,
+    review,
+    reviewer_user,
+)
 from tests.assistance.factories import SupportTeamFactory, TicketFactory, TrainingFactory, VisitFactory
-from tests.awards.factories import AwardApplicationFactory, AwardCycleFactory, full_marks, review, reviewer_user
 from tests.factories import (
     ClusterFactory,
     DesignationFactory,

@@ -20,18 +20,19 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from assistance import award_seeding, award_services
 from assistance import seeding as assistance_seeding
-from assistance.award_selectors import cycle_ranking, with_scores
-from assistance.models import (
+from assistance.awards import seeding as award_seeding
+from assistance.awards import services as award_services
+from assistance.awards.models import (
     AwardApplication,
     AwardCycle,
     DeadlineException,
     Decision,
-    Expert,
     Review,
     ReviewerAssignment,
 )
+from assistance.awards.selectors import cycle_ranking, with_scores
+from assistance.models import Expert
 from clusters import seeding as registry_seeding
 from clusters.models import Cluster, Enterprise, Honour, Region, User
 from reports.summary import quality_summary

@@ -5,8 +5,8 @@ import unicodedata
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from assistance import award_seeding
 from assistance import seeding as assistance_seeding
+from assistance.awards import seeding as award_seeding
 from clusters import seeding
 
 

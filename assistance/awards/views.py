@@ -14,9 +14,11 @@ from django.views.decorators.http import require_POST
 from clusters.views import paginate
 from reports.exports import Column, export_requested, export_response
 
-from . import award_services as services
-from .award_filters import ApplicationFilter, ReviewerApplicationFilter
-from .award_forms import (
+from ..attachments import download_response
+from ..forms import AttachmentForm
+from . import services
+from .filters import ApplicationFilter, ReviewerApplicationFilter
+from .forms import (
     STEP_FORMS,
     AddReviewerForm,
     ApplicationForm,
@@ -24,25 +26,25 @@ from .award_forms import (
     ExceptionForm,
     ReviewForm,
 )
-from .award_selectors import (
+from .models import AwardApplication, Review
+from .selectors import (
     application_list as select_application_list,
 )
-from .award_selectors import (
+from .selectors import (
     cycle_list as select_cycle_list,
 )
-from .award_selectors import (
+from .selectors import (
     cycle_ranking,
     cycle_status_counts,
     get_application_for_user,
     get_assignment_for_reviewer,
     get_cycle_for_user,
+    get_document_for_user,
     is_reviewer_only,
     my_assignments,
     reviews_due,
     reviews_side_by_side,
 )
-from .forms import AttachmentForm
-from .models import AwardApplication, Review
 
 APPLICATION_COLUMNS = [
     Column(gettext_lazy("ID"), "pk"),
@@ -318,6 +320,11 @@ def application_attach(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(application)
     messages.success(request, _("%(name)s was attached.") % {"name": attachment.original_name})
     return redirect(application)
+
+
+def document_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """An application's document, for whoever may see the application."""
+    return download_response(get_document_for_user(request.user, pk))
 
 
 @permission_required("assistance.review_application", raise_exception=True)

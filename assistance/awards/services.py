@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 
 from clusters.models import Enterprise, Honour, User
 
-from .attachments import check_upload, storage_name
+from ..attachments import check_upload, storage_name
+from ..models import Attachment
+from ..services import absolute_link
 from .models import (
     ApplicationEvent,
     ApplicationRevision,
-    Attachment,
     AwardApplication,
     AwardCycle,
     DeadlineException,
@@ -26,7 +27,6 @@ from .models import (
     ReviewerAssignment,
     ReviewScore,
 )
-from .services import absolute_link
 
 A = AwardApplication.Status
 MANAGER, PREPARER, INSPECTOR = "manager", "preparer", "inspector"

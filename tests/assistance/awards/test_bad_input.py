@@ -6,8 +6,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from assistance import award_services as services
-from assistance.models import AwardApplication, Decision, Review, ReviewScore
+from assistance.awards import services
+from assistance.awards.models import AwardApplication, Decision, Review, ReviewScore
 from clusters.models import Honour
 from tests.factories import EnterpriseFactory
 

@@ -7,7 +7,7 @@ from .models import AwardApplication, AwardCycle
 
 
 class ApplicationFilter(ScopedFilterSet):
-    """The staff's filters; the score filters work on the annotations of `award_selectors.with_scores`."""
+    """The staff's filters; the score filters work on the annotations of `selectors.with_scores`."""
 
     q = django_filters.CharFilter(label=_("Enterprise"), method="search")
     cycle = django_filters.ModelChoiceFilter(label=_("Cycle"), queryset=AwardCycle.objects.select_related("programme"))

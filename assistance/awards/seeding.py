@@ -34,7 +34,8 @@ from clusters.seeding import (
     upsert,
 )
 
-from .award_services import reviewer_conflict
+from ..models import Expert
+from ..seeding import TANGSHAN_TZ, load_staff
 from .models import (
     ApplicationEvent,
     ApplicationRevision,
@@ -43,14 +44,13 @@ from .models import (
     AwardProgramme,
     DeadlineException,
     Decision,
-    Expert,
     Review,
     ReviewerAssignment,
     ReviewScore,
     Rubric,
     RubricCategory,
 )
-from .seeding import TANGSHAN_TZ, load_staff
+from .services import reviewer_conflict
 
 AWARD_FILES = ("sources", "assistance", "awards")
 S = AwardApplication.Status

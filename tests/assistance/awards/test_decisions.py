@@ -10,8 +10,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from assistance import award_services as services
-from assistance.models import AwardApplication, AwardProgramme, Decision
+from assistance.awards import services
+from assistance.awards.models import AwardApplication, AwardProgramme, Decision
 from clusters.models import Honour
 from reports.summary import quality_summary
 from tests.factories import EnterpriseFactory, HonourFactory, UserFactory

@@ -20,6 +20,7 @@ from django.http import Http404
 from clusters.models import User
 from clusters.selectors import scope_region_ids
 
+from ..models import Attachment
 from .models import AwardApplication, AwardCycle, Review, ReviewerAssignment
 
 SUBMITTED = Q(assignments__withdrawn_at__isnull=True, assignments__review__submitted_at__isnull=False)
@@ -203,3 +204,11 @@ def get_assignment_for_reviewer(user: User, pk: int) -> ReviewerAssignment:
         return my_assignments(user).select_related("application__cycle__rubric").get(pk=pk)
     except ReviewerAssignment.DoesNotExist:
         raise Http404 from None
+
+
+def get_document_for_user(user: User, pk: int) -> Attachment:
+    """An application's document is visible exactly when its application is (to a reviewer, when assigned)."""
+    document = Attachment.objects.filter(pk=pk, application__isnull=False).first()
+    if document is None or not visible_applications(user).filter(pk=document.application_id).exists():
+        raise Http404
+    return document

@@ -6,7 +6,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from assistance import award_services as services
+from assistance.awards import services
 from tests.assistance.files import pdf
 from tests.factories import UserFactory
 
@@ -27,7 +27,7 @@ def _object_urls(application) -> list[str]:
         reverse("assistance:application-detail", args=[pk]),
         reverse("assistance:application-update", args=[pk]),
         reverse("assistance:application-exception", args=[pk]),
-        reverse("assistance:attachment-download", args=[application.attachments.get().pk]),
+        reverse("assistance:application-document", args=[application.attachments.get().pk]),
     ]
 
 
@@ -65,7 +65,7 @@ def test_outsiders_get_404_for_an_application_outside_their_jurisdiction(client_
         assert client.get(url).status_code in (403, 404), url
     assert client.get(here.get_absolute_url()).status_code == 404
     assert client.get(reverse("assistance:application-update", args=[here.pk])).status_code == 404
-    assert client.get(reverse("assistance:attachment-download", args=[here.attachments.get().pk])).status_code == 404
+    assert client.get(reverse("assistance:application-document", args=[here.attachments.get().pk])).status_code == 404
     for url in _post_urls(here):
         assert client.post(url).status_code in (403, 404), url
     steps = [reverse("assistance:application-step", args=[here.pk, a]) for a in ("submit", "withdraw")]

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from assistance.models import AwardProgramme, RubricCategory
+from assistance.awards.models import AwardProgramme, RubricCategory
 
 from .factories import GB_T_19580, AwardApplicationFactory, AwardCycleFactory, RubricFactory, default_rubric, review
 

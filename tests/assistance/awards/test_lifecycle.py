@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from assistance import award_services as services
-from assistance.award_services import INSPECTOR, MANAGER, PREPARER, STEPS
-from assistance.models import ApplicationEvent, AwardApplication, Decision, ReviewerAssignment
+from assistance.awards import services
+from assistance.awards.models import ApplicationEvent, AwardApplication, Decision, ReviewerAssignment
+from assistance.awards.services import INSPECTOR, MANAGER, PREPARER, STEPS
 from clusters.models import Honour
 from tests.assistance.factories import ExpertFactory
 

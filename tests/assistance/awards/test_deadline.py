@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from assistance import award_services as services
-from assistance.models import AwardApplication, DeadlineException
+from assistance.awards import services
+from assistance.awards.models import AwardApplication, DeadlineException
 
 from .factories import AwardApplicationFactory, AwardCycleFactory
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from assistance.models import AwardApplication
+from assistance.awards.models import AwardApplication
 from tests.factories import ClusterFactory, EnterpriseFactory
 
 from .factories import AwardApplicationFactory, AwardCycleFactory, full_marks

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from assistance import award_services as services
+from assistance.awards import services
 from assistance.models import Attachment
 from tests.assistance.files import pdf, pdf_bytes, png
 
@@ -22,7 +22,7 @@ def _attach_url(application):
 
 
 def _download(client, attachment):
-    return client.get(reverse("assistance:attachment-download", args=[attachment.pk]))
+    return client.get(reverse("assistance:application-document", args=[attachment.pk]))
 
 
 def test_an_inspector_attaches_a_document_to_a_draft(client_for, inspector, application):

@@ -11,8 +11,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 from openpyxl import load_workbook
 
-from assistance import award_services as services
-from assistance.models import AwardApplication, Review, ReviewScore
+from assistance.awards import services
+from assistance.awards.models import AwardApplication, Review, ReviewScore
 
 from .factories import AwardApplicationFactory, full_marks, review
 

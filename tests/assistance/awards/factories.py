@@ -5,8 +5,8 @@ import datetime
 import factory
 from django.utils import timezone
 
-from assistance import award_services as services
-from assistance.models import AwardApplication, AwardCycle, AwardProgramme, Rubric, RubricCategory
+from assistance.awards import services
+from assistance.awards.models import AwardApplication, AwardCycle, AwardProgramme, Rubric, RubricCategory
 from tests.factories import EnterpriseFactory, UserFactory
 
 S = AwardApplication.Status
