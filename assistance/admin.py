@@ -1,8 +1,11 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from clusters.admin import AUDIT_FIELDS, AuditedAdmin, ReadOnlyAdmin
 
+from . import services
 from .models import (
     Attachment,
     Expert,
@@ -92,16 +95,34 @@ class AttachmentInline(admin.TabularInline):
         return False
 
 
+class TicketAdminForm(forms.ModelForm):
+    """The ticket's edit version rides along, so a change made meanwhile on the ticket pages is not overwritten."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Ticket
+        fields = services.EDITABLE_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+
 @admin.register(Ticket)
 class TicketAdmin(SimpleHistoryAdmin):
-    """State changes go through the ticket pages, which apply the lifecycle rules; admin edits the rest."""
+    """Admin edits the fields the ticket pages edit, through the same service; state changes are taken on the
+    ticket pages, which apply the lifecycle rules."""
 
+    form = TicketAdminForm
     list_display = ("number", "title", "enterprise", "category", "status", "priority", "team", "assignee", "due_at")
     list_filter = ("status", "priority", "category", "channel", "team", "synthetic")
     search_fields = ("number", "title", "enterprise__name")
-    autocomplete_fields = ("enterprise", "partner", "raised_in_visit")
+    autocomplete_fields = ("partner",)
     readonly_fields = (
         "number",
+        "enterprise",
         "status",
         "team",
         "assignee",
@@ -109,11 +130,15 @@ class TicketAdmin(SimpleHistoryAdmin):
         "due_at",
         "waiting_since",
         "resolved_at",
+        "resolution",
         "closed_at",
         "cancel_reason",
+        "raised_in_visit",
         "created_by",
         "updated_by",
         "version",
+        "synthetic",
+        "source",
         *AUDIT_FIELDS,
     )
     inlines = [TicketEventInline, AttachmentInline]
@@ -124,9 +149,18 @@ class TicketAdmin(SimpleHistoryAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        obj.version += 1
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
+        """Save through `ticket_update`: the version check, the edit rules and the due date follow the priority."""
+        try:
+            services.ticket_update(
+                ticket_id=obj.pk,
+                user=request.user,
+                version=form.cleaned_data["version"],
+                data={field: form.cleaned_data[field] for field in services.EDITABLE_FIELDS},
+            )
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        # The admin's own save and history entry see the saved row.
+        obj.refresh_from_db()
 
 
 @admin.register(Visit)

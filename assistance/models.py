@@ -14,6 +14,8 @@ from simple_history.models import HistoricalRecords
 
 from clusters.models import Cluster, Enterprise, Region, TimeStampedModel
 
+from .lifecycle import LifecycleEvent
+
 
 def private_storage():
     """Attachments live outside the static and media paths; only a checked view serves them."""
@@ -313,23 +315,16 @@ class Ticket(TimeStampedModel):
         )
 
 
-class TicketEvent(models.Model):
+class TicketEvent(LifecycleEvent):
     """One step on a ticket's timeline."""
 
     ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("action"), max_length=16)
     from_status = models.CharField(_("from"), max_length=16, choices=Ticket.Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=16, choices=Ticket.Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    note = models.TextField(_("note"), blank=True)
 
-    class Meta:
+    class Meta(LifecycleEvent.Meta):
         verbose_name = _("ticket event")
         verbose_name_plural = _("ticket events")
-        ordering = ["at", "pk"]
         indexes = [models.Index(fields=["ticket", "at"], name="ticket_event_ticket_at")]
 
     def __str__(self) -> str:

@@ -4,7 +4,6 @@ Each state change is one call, in one transaction, with the ticket row locked.
 """
 
 import datetime
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,10 +13,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clusters.models import Enterprise, User
 
 from .attachments import check_upload, storage_name
+from .lifecycle import Lifecycle, Requirement, Transition, transition
 from .models import (
     Attachment,
     ServiceLevel,
@@ -34,42 +35,31 @@ MANAGER, TEAM_INSPECTOR, CREATOR = "manager", "team_inspector", "creator"
 
 DEFAULT_SERVICE_DAYS = {"urgent": 2, "high": 5, "normal": 10, "low": 20}
 
+RESOLUTION = Requirement("resolution", gettext_lazy("Say how the problem was resolved."), "resolution")
+REASON = Requirement("reason", gettext_lazy("Give the reason for cancelling."), "reason")
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: frozenset[str]
-    target: str
-    roles: frozenset[str]
-
-
-def _t(action: str, sources, target: str, *roles: str) -> Transition:
-    return Transition(action, frozenset(sources), target, frozenset(roles))
-
-
-# The whole ticket lifecycle: which action moves which states where, and who may take it.
+# The whole ticket lifecycle: which action moves which states where, who may take it, what it requires.
 TRANSITIONS: tuple[Transition, ...] = (
-    _t("assign", {S.NEW, S.ASSIGNED, S.REOPENED}, S.ASSIGNED, MANAGER),
-    _t("start", {S.ASSIGNED, S.REOPENED}, S.IN_PROGRESS, TEAM_INSPECTOR),
-    _t("wait", {S.IN_PROGRESS}, S.WAITING, TEAM_INSPECTOR),
-    _t("resume", {S.WAITING}, S.IN_PROGRESS, TEAM_INSPECTOR),
-    _t("resolve", {S.IN_PROGRESS}, S.RESOLVED, TEAM_INSPECTOR),
-    _t("close", {S.RESOLVED}, S.CLOSED, MANAGER),
-    _t("reopen", {S.RESOLVED}, S.REOPENED, MANAGER),
-    _t("cancel", set(Ticket.OPEN_STATUSES), S.CANCELLED, MANAGER),
-    _t("cancel", {S.NEW}, S.CANCELLED, CREATOR),
+    transition("assign", {S.NEW, S.ASSIGNED, S.REOPENED}, S.ASSIGNED, MANAGER),
+    transition("start", {S.ASSIGNED, S.REOPENED}, S.IN_PROGRESS, TEAM_INSPECTOR),
+    transition("wait", {S.IN_PROGRESS}, S.WAITING, TEAM_INSPECTOR),
+    transition("resume", {S.WAITING}, S.IN_PROGRESS, TEAM_INSPECTOR),
+    transition("resolve", {S.IN_PROGRESS}, S.RESOLVED, TEAM_INSPECTOR, requires=[RESOLUTION]),
+    transition("close", {S.RESOLVED}, S.CLOSED, MANAGER),
+    transition("reopen", {S.RESOLVED}, S.REOPENED, MANAGER),
+    transition("cancel", set(Ticket.OPEN_STATUSES), S.CANCELLED, MANAGER, requires=[REASON]),
+    transition("cancel", {S.NEW}, S.CANCELLED, CREATOR, requires=[REASON]),
 )
-ACTIONS = tuple(dict.fromkeys(t.action for t in TRANSITIONS))
 ACTION_LABELS = {
-    "create": _("created"),
-    "assign": _("Assign"),
-    "start": _("Start work"),
-    "wait": _("Wait on enterprise"),
-    "resume": _("Resume"),
-    "resolve": _("Resolve"),
-    "close": _("Close"),
-    "reopen": _("Reopen"),
-    "cancel": _("Cancel"),
+    "create": gettext_lazy("created"),
+    "assign": gettext_lazy("Assign"),
+    "start": gettext_lazy("Start work"),
+    "wait": gettext_lazy("Wait on enterprise"),
+    "resume": gettext_lazy("Resume"),
+    "resolve": gettext_lazy("Resolve"),
+    "close": gettext_lazy("Close"),
+    "reopen": gettext_lazy("Reopen"),
+    "cancel": gettext_lazy("Cancel"),
 }
 
 
@@ -94,27 +84,33 @@ def ticket_roles(user: User, ticket: Ticket) -> set[str]:
     return roles
 
 
+def _touch(ticket: Ticket, user: User | None) -> None:
+    """Every saved change to a ticket bumps its edit version, so a stale edit is refused."""
+    ticket.version += 1
+    ticket.updated_by = user
+
+
+TICKETS = Lifecycle(
+    model=Ticket,
+    event_model=TicketEvent,
+    record_field="ticket",
+    transitions=TRANSITIONS,
+    roles=ticket_roles,
+    state_error=gettext_lazy("A ticket that is %(status)s cannot be moved this way."),
+    role_error=gettext_lazy("Your role may not take this action on this ticket."),
+    on_save=_touch,
+)
+ACTIONS = TICKETS.actions
+
+
 def allowed_actions(user: User, ticket: Ticket) -> list[str]:
     """The actions the user may take on the ticket now, in lifecycle order."""
-    roles = ticket_roles(user, ticket)
-    allowed = {t.action for t in TRANSITIONS if ticket.status in t.sources and t.roles & roles}
-    return [action for action in ACTIONS if action in allowed]
+    return TICKETS.allowed(user, ticket)
 
 
-def _find_transition(action: str, status: str, roles: set[str]) -> Transition:
-    rows = [t for t in TRANSITIONS if t.action == action]
-    if not rows:
-        raise ValidationError(_("Unknown action."), code="unknown")
-    if not any(status in t.sources for t in rows):
-        raise ValidationError(
-            _("A ticket that is %(status)s cannot be moved this way."),
-            code="state",
-            params={"status": S(status).label},
-        )
-    for t in rows:
-        if status in t.sources and t.roles & roles:
-            return t
-    raise PermissionDenied(_("Your role may not take this action on this ticket."))
+def ticket_check(*, user: User, ticket: Ticket, action: str) -> None:
+    """Refuse early, before any form is read, an action the user may not take on the ticket as it is now."""
+    TICKETS.check(user=user, record=ticket, action=action)
 
 
 def service_days(priority: str) -> int:
@@ -138,18 +134,6 @@ def _next_number(year: int) -> str:
     counter.last += 1
     counter.save(update_fields=["last"])
     return f"{settings.TICKET_NUMBER_PREFIX}-{year}-{counter.last:06d}"
-
-
-def _record(ticket: Ticket, *, action: str, from_status: str, user: User | None, note: str = "", at=None) -> None:
-    TicketEvent.objects.create(
-        ticket=ticket,
-        action=action,
-        from_status=from_status,
-        to_status=ticket.status,
-        actor=user,
-        note=note,
-        at=at or timezone.now(),
-    )
 
 
 @transaction.atomic
@@ -183,7 +167,7 @@ def ticket_create(
         created_by=user,
         updated_by=user,
     )
-    _record(ticket, action="create", from_status="", user=user, at=opened_at)
+    TICKETS.record(ticket, action="create", from_status="", user=user, at=opened_at)
     return ticket
 
 
@@ -202,81 +186,66 @@ def _notify_assignee(ticket: Ticket) -> None:
     send_mail(subject, body, None, [assignee.email], fail_silently=True)
 
 
-def _transition(
-    *, ticket_id: int, user: User, action: str, note: str = "", at: datetime.datetime | None = None, **changes
-) -> Ticket:
-    with transaction.atomic():
-        ticket = Ticket.objects.select_for_update().get(pk=ticket_id)
-        transition = _find_transition(action, ticket.status, ticket_roles(user, ticket))
-        now = at or timezone.now()
-        previous = ticket.status
-        for field, value in changes.items():
-            setattr(ticket, field, value)
-        if action == "wait":
-            ticket.waiting_since = now
-        elif action == "resume" and ticket.waiting_since:
-            # Time spent waiting on the enterprise does not count against the service level.
-            ticket.due_at += now - ticket.waiting_since
-            ticket.waiting_since = None
-        elif action == "resolve":
-            ticket.resolved_at = now
-        elif action == "close":
-            ticket.closed_at = now
-        elif action == "reopen":
-            ticket.resolved_at = None
-        ticket.status = transition.target
-        ticket.version += 1
-        ticket.updated_by = user
-        ticket.save()
-        _record(ticket, action=action, from_status=previous, user=user, note=note, at=now)
-        if action == "assign":
-            transaction.on_commit(lambda: _notify_assignee(ticket))
-    return ticket
-
-
 def ticket_assign(*, ticket_id: int, user: User, team: SupportTeam, assignee: User, note: str = "", at=None) -> Ticket:
     """A manager gives the ticket to a team and one of its members; the assignee gets an email."""
     if not is_team_member(assignee, team.pk):
         raise ValidationError(
             _("%(user)s is not a member of %(team)s."), code="member", params={"user": assignee, "team": team}
         )
-    return _transition(ticket_id=ticket_id, user=user, action="assign", note=note, at=at, team=team, assignee=assignee)
+    with TICKETS.step(ticket_id, action="assign", user=user, note=note, at=at) as step:
+        ticket = step.record
+        ticket.team, ticket.assignee = team, assignee
+    transaction.on_commit(lambda: _notify_assignee(ticket))
+    return ticket
 
 
 def ticket_start(*, ticket_id: int, user: User, note: str = "", at=None) -> Ticket:
-    return _transition(ticket_id=ticket_id, user=user, action="start", note=note, at=at)
+    with TICKETS.step(ticket_id, action="start", user=user, note=note, at=at) as step:
+        pass
+    return step.record
 
 
 def ticket_wait(*, ticket_id: int, user: User, note: str = "", at=None) -> Ticket:
     """Pause the service-level clock while the enterprise has to act."""
-    return _transition(ticket_id=ticket_id, user=user, action="wait", note=note, at=at)
+    with TICKETS.step(ticket_id, action="wait", user=user, note=note, at=at) as step:
+        step.record.waiting_since = step.at
+    return step.record
 
 
 def ticket_resume(*, ticket_id: int, user: User, note: str = "", at=None) -> Ticket:
-    return _transition(ticket_id=ticket_id, user=user, action="resume", note=note, at=at)
+    """Restart the clock; the time spent waiting on the enterprise does not count against the service level."""
+    with TICKETS.step(ticket_id, action="resume", user=user, note=note, at=at) as step:
+        ticket = step.record
+        if ticket.waiting_since:
+            ticket.due_at += step.at - ticket.waiting_since
+            ticket.waiting_since = None
+    return ticket
 
 
 def ticket_resolve(*, ticket_id: int, user: User, resolution: str, note: str = "", at=None) -> Ticket:
-    if not (resolution or "").strip():
-        raise ValidationError(_("Say how the problem was resolved."), code="resolution")
-    return _transition(
-        ticket_id=ticket_id, user=user, action="resolve", note=note, at=at, resolution=resolution.strip()
-    )
+    with TICKETS.step(ticket_id, action="resolve", user=user, note=note, at=at, resolution=resolution) as step:
+        step.record.resolution = resolution.strip()
+        step.record.resolved_at = step.at
+    return step.record
 
 
 def ticket_close(*, ticket_id: int, user: User, note: str = "", at=None) -> Ticket:
-    return _transition(ticket_id=ticket_id, user=user, action="close", note=note, at=at)
+    with TICKETS.step(ticket_id, action="close", user=user, note=note, at=at) as step:
+        step.record.closed_at = step.at
+    return step.record
 
 
 def ticket_reopen(*, ticket_id: int, user: User, note: str = "", at=None) -> Ticket:
-    return _transition(ticket_id=ticket_id, user=user, action="reopen", note=note, at=at)
+    with TICKETS.step(ticket_id, action="reopen", user=user, note=note, at=at) as step:
+        step.record.resolved_at = None
+    return step.record
 
 
 def ticket_cancel(*, ticket_id: int, user: User, reason: str, at=None) -> Ticket:
-    if not (reason or "").strip():
-        raise ValidationError(_("Give the reason for cancelling."), code="reason")
-    reason = reason.strip()
-    return _transition(ticket_id=ticket_id, user=user, action="cancel", note=reason, at=at, cancel_reason=reason)
+    """Cancel with a reason, which the timeline shows as the event's note."""
+    with TICKETS.step(ticket_id, action="cancel", user=user, at=at, reason=reason) as step:
+        step.record.cancel_reason = step.note = reason.strip()
+    return step.record
 
 
 class StaleEdit(ValidationError):
@@ -317,8 +286,7 @@ def ticket_update(*, ticket_id: int, user: User, version: int, data: dict) -> Ti
     new_days = service_days(ticket.priority)
     if new_days != old_days:
         ticket.due_at += datetime.timedelta(days=new_days - old_days)
-    ticket.version += 1
-    ticket.updated_by = user
+    _touch(ticket, user)
     ticket.save()
     return ticket
 

@@ -183,16 +183,13 @@ def ticket_transition(request: HttpRequest, pk: int, action: str) -> HttpRespons
     if action not in TRANSITION_SERVICES:
         raise Http404
     ticket = get_ticket_for_user(request.user, pk)
-    if action not in services.allowed_actions(request.user, ticket):
-        if any(t.action == action and ticket.status in t.sources for t in services.TRANSITIONS):
-            raise PermissionDenied(_("Your role may not take this action on this ticket."))
-        messages.error(request, _("This action is not possible in the ticket's current state."))
-        return redirect(ticket)
-    form = action_form(action, request.POST, user=request.user, ticket=ticket)
-    if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect(ticket)
     try:
+        # A role that may not take the action is refused (403) before its form is even read.
+        services.ticket_check(user=request.user, ticket=ticket, action=action)
+        form = action_form(action, request.POST, user=request.user, ticket=ticket)
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            return redirect(ticket)
         TRANSITION_SERVICES[action](ticket_id=ticket.pk, user=request.user, **form.cleaned_data)
     except ValidationError as error:
         messages.error(request, _errors(error))

@@ -16,6 +16,8 @@ from simple_history.models import HistoricalRecords
 
 from clusters.models import Enterprise, Honour, TimeStampedModel
 
+from ..lifecycle import LifecycleEvent
+
 
 class AwardProgramme(TimeStampedModel):
     name = models.CharField(_("name"), max_length=64, unique=True)
@@ -202,23 +204,16 @@ class ApplicationRevision(models.Model):
         return f"{self.application} v{self.number}"
 
 
-class ApplicationEvent(models.Model):
+class ApplicationEvent(LifecycleEvent):
     application = models.ForeignKey(
         AwardApplication, verbose_name=_("application"), on_delete=models.CASCADE, related_name="events"
     )
-    action = models.CharField(_("action"), max_length=24)
     from_status = models.CharField(_("from"), max_length=20, choices=AwardApplication.Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=AwardApplication.Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    note = models.TextField(_("note"), blank=True)
 
-    class Meta:
+    class Meta(LifecycleEvent.Meta):
         verbose_name = _("application event")
         verbose_name_plural = _("application events")
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.application}: {self.from_status} → {self.to_status}"

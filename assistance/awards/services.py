@@ -1,7 +1,6 @@
 """Award applications: one call per lifecycle step, each in one transaction with the application row locked."""
 
 import datetime
-from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -10,10 +9,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clusters.models import Enterprise, Honour, User
 
 from ..attachments import check_upload, storage_name
+from ..lifecycle import Lifecycle, Requirement, Transition, transition
 from ..models import Attachment
 from ..services import absolute_link
 from .models import (
@@ -32,27 +33,18 @@ A = AwardApplication.Status
 MANAGER, PREPARER, INSPECTOR = "manager", "preparer", "inspector"
 
 
-@dataclass(frozen=True)
-class Step:
-    action: str
-    sources: frozenset[str]
-    target: str
-    roles: frozenset[str]
-
-
-def _s(action, sources, target, *roles) -> Step:
-    return Step(action, frozenset(sources), target, frozenset(roles))
-
+RETURN_REASON = Requirement("reason", gettext_lazy("Say why the application is returned."), "reason")
+DECISION_REASON = Requirement("reason", gettext_lazy("Give the reason for the decision."), "reason")
 
 # The whole application lifecycle. "complete" is taken by the system when the last review is in.
-STEPS: tuple[Step, ...] = (
-    _s("submit", {A.DRAFT, A.RETURNED}, A.SUBMITTED, PREPARER, INSPECTOR),
-    _s("return", {A.SUBMITTED}, A.RETURNED, MANAGER),
-    _s("accept", {A.SUBMITTED}, A.UNDER_REVIEW, MANAGER),
-    _s("complete", {A.UNDER_REVIEW}, A.PENDING_DECISION),
-    _s("approve", {A.PENDING_DECISION}, A.APPROVED, MANAGER),
-    _s("reject", {A.PENDING_DECISION}, A.REJECTED, MANAGER),
-    _s(
+STEPS: tuple[Transition, ...] = (
+    transition("submit", {A.DRAFT, A.RETURNED}, A.SUBMITTED, PREPARER, INSPECTOR),
+    transition("return", {A.SUBMITTED}, A.RETURNED, MANAGER, requires=[RETURN_REASON]),
+    transition("accept", {A.SUBMITTED}, A.UNDER_REVIEW, MANAGER),
+    transition("complete", {A.UNDER_REVIEW}, A.PENDING_DECISION),
+    transition("approve", {A.PENDING_DECISION}, A.APPROVED, MANAGER, requires=[DECISION_REASON]),
+    transition("reject", {A.PENDING_DECISION}, A.REJECTED, MANAGER, requires=[DECISION_REASON]),
+    transition(
         "withdraw",
         {A.DRAFT, A.SUBMITTED, A.RETURNED, A.UNDER_REVIEW, A.PENDING_DECISION},
         A.WITHDRAWN,
@@ -61,19 +53,19 @@ STEPS: tuple[Step, ...] = (
     ),
 )
 STEP_LABELS = {
-    "create": _("created"),
-    "submit": _("Submit"),
-    "return": _("Return for changes"),
-    "accept": _("Accept and assign reviewers"),
-    "complete": _("All reviews in"),
-    "approve": _("Approve"),
-    "reject": _("Reject"),
-    "withdraw": _("Withdraw"),
-    "assign": _("Reviewer assigned"),
-    "conflict": _("Reviewer declared a conflict"),
-    "exception": _("Deadline exception granted"),
+    "create": gettext_lazy("created"),
+    "submit": gettext_lazy("Submit"),
+    "return": gettext_lazy("Return for changes"),
+    "accept": gettext_lazy("Accept and assign reviewers"),
+    "complete": gettext_lazy("All reviews in"),
+    "approve": gettext_lazy("Approve"),
+    "reject": gettext_lazy("Reject"),
+    "withdraw": gettext_lazy("Withdraw"),
+    "assign": gettext_lazy("Reviewer assigned"),
+    "conflict": gettext_lazy("Reviewer declared a conflict"),
+    "exception": gettext_lazy("Deadline exception granted"),
 }
-USER_ACTIONS = tuple(dict.fromkeys(s.action for s in STEPS if s.roles))
+DECISION_ACTIONS = {Decision.Outcome.APPROVED: "approve", Decision.Outcome.REJECTED: "reject"}
 
 
 def application_roles(user: User, application: AwardApplication) -> set[str]:
@@ -87,54 +79,21 @@ def application_roles(user: User, application: AwardApplication) -> set[str]:
     return roles
 
 
+APPLICATIONS = Lifecycle(
+    model=AwardApplication,
+    event_model=ApplicationEvent,
+    record_field="application",
+    transitions=STEPS,
+    roles=application_roles,
+    state_error=gettext_lazy("An application that is %(status)s cannot be moved this way."),
+    role_error=gettext_lazy("Your role may not take this step on this application."),
+    related=("cycle", "enterprise"),
+)
+USER_ACTIONS = APPLICATIONS.actions
+
+
 def allowed_steps(user: User, application: AwardApplication) -> list[str]:
-    roles = application_roles(user, application)
-    allowed = {s.action for s in STEPS if application.status in s.sources and s.roles & roles}
-    return [a for a in USER_ACTIONS if a in allowed]
-
-
-def _step(action: str, status: str, roles: set[str] | None) -> Step:
-    rows = [s for s in STEPS if s.action == action]
-    if not any(status in s.sources for s in rows):
-        raise ValidationError(
-            _("An application that is %(status)s cannot be moved this way."),
-            code="state",
-            params={"status": A(status).label},
-        )
-    for s in rows:
-        if status in s.sources and (roles is None or s.roles & roles):
-            return s
-    raise PermissionDenied(_("Your role may not take this step on this application."))
-
-
-def _record(application, *, action: str, from_status: str, user: User | None, note: str = "", at=None) -> None:
-    ApplicationEvent.objects.create(
-        application=application,
-        action=action,
-        from_status=from_status,
-        to_status=application.status,
-        actor=user,
-        note=note,
-        at=at or timezone.now(),
-    )
-
-
-def _locked(application_id: int) -> AwardApplication:
-    # Lock the application's row only, not the cycle's and enterprise's joined in with it.
-    return (
-        AwardApplication.objects.select_for_update(of=("self",))
-        .select_related("cycle", "enterprise")
-        .get(pk=application_id)
-    )
-
-
-def _move(application, *, user, action: str, note: str = "", at=None, system: bool = False) -> AwardApplication:
-    step = _step(action, application.status, None if system else application_roles(user, application))
-    previous = application.status
-    application.status = step.target
-    application.save()
-    _record(application, action=action, from_status=previous, user=user, note=note, at=at)
-    return application
+    return APPLICATIONS.allowed(user, application)
 
 
 def _mail(subject: str, body: str, users) -> None:
@@ -170,14 +129,14 @@ def application_create(
             code="duplicate",
             params={"enterprise": enterprise, "cycle": cycle},
         ) from None
-    _record(application, action="create", from_status="", user=user)
+    APPLICATIONS.record(application, action="create", from_status="", user=user)
     return application
 
 
 @transaction.atomic
 def application_update(*, application_id: int, user: User, self_assessment: str, self_score) -> AwardApplication:
     """Edit the self-assessment; only drafts and returned applications may change."""
-    application = _locked(application_id)
+    application = APPLICATIONS.lock(application_id)
     if INSPECTOR not in application_roles(user, application):
         raise PermissionDenied(_("You may not edit this application."))
     if application.status not in (A.DRAFT, A.RETURNED):
@@ -191,7 +150,7 @@ def application_update(*, application_id: int, user: User, self_assessment: str,
 @transaction.atomic
 def application_attach(*, application_id: int, user: User, upload: UploadedFile) -> Attachment:
     """Check the file against the attachment rules and store it privately on a draft or returned application."""
-    application = _locked(application_id)
+    application = APPLICATIONS.lock(application_id)
     if INSPECTOR not in application_roles(user, application):
         raise PermissionDenied(_("You may not add documents to this application."))
     if application.status not in (A.DRAFT, A.RETURNED):
@@ -220,40 +179,39 @@ def deadline_open(application: AwardApplication, now: datetime.datetime) -> bool
     return now >= cycle.opens_at and application.deadline_exceptions.filter(until__gte=now).exists()
 
 
-@transaction.atomic
 def application_submit(*, application_id: int, user: User, at=None) -> AwardApplication:
     """Submit (again), freezing a new version; refused after the deadline unless a manager granted an exception."""
-    now = at or timezone.now()
-    application = _locked(application_id)
-    _step("submit", application.status, application_roles(user, application))
-    if not deadline_open(application, now):
-        if now < application.cycle.opens_at:
-            raise ValidationError(_("The cycle is not open for submissions yet."), code="not_open")
-        raise ValidationError(
-            _("Submissions closed at %(closes)s. A manager can grant an exception for this application."),
-            code="deadline",
-            params={"closes": timezone.localtime(application.cycle.closes_at).strftime("%Y-%m-%d %H:%M")},
+    with APPLICATIONS.step(application_id, action="submit", user=user, at=at) as step:
+        application, now = step.record, step.at
+        if not deadline_open(application, now):
+            if now < application.cycle.opens_at:
+                raise ValidationError(_("The cycle is not open for submissions yet."), code="not_open")
+            raise ValidationError(
+                _("Submissions closed at %(closes)s. A manager can grant an exception for this application."),
+                code="deadline",
+                params={"closes": timezone.localtime(application.cycle.closes_at).strftime("%Y-%m-%d %H:%M")},
+            )
+        if not application.self_assessment.strip():
+            raise ValidationError(_("Write the self-assessment before submitting."), code="empty")
+        number = application.revisions.count() + 1
+        ApplicationRevision.objects.create(
+            application=application,
+            number=number,
+            self_assessment=application.self_assessment,
+            self_score=application.self_score,
+            created_by=user,
+            created_at=now,
         )
-    if not application.self_assessment.strip():
-        raise ValidationError(_("Write the self-assessment before submitting."), code="empty")
-    number = application.revisions.count() + 1
-    ApplicationRevision.objects.create(
-        application=application,
-        number=number,
-        self_assessment=application.self_assessment,
-        self_score=application.self_score,
-        created_by=user,
-        created_at=now,
-    )
-    application.submitted_at = now
-    return _move(application, user=user, action="submit", at=now, note=_("version %(n)s") % {"n": number})
+        application.submitted_at = now
+        step.note = _("version %(n)s") % {"n": number}
+    return application
 
 
-@transaction.atomic
 def application_return(*, application_id: int, user: User, reason: str, at=None) -> AwardApplication:
-    if not (reason or "").strip():
-        raise ValidationError(_("Say why the application is returned."), code="reason")
-    application = _move(_locked(application_id), user=user, action="return", note=reason.strip(), at=at)
+    """Send a submitted application back to its preparer for changes, saying why."""
+    with APPLICATIONS.step(application_id, action="return", user=user, at=at, reason=reason) as step:
+        step.note = reason.strip()
+    application = step.record
     transaction.on_commit(lambda: _notify_preparer(application, _("returned"), reason.strip()))
     return application
 
@@ -283,31 +241,29 @@ def _assign(application, *, reviewer: User, is_lead: bool, user: User, at=None) 
     assignment = ReviewerAssignment.objects.create(
         application=application, reviewer=reviewer, is_lead=is_lead, assigned_by=user
     )
-    _record(application, action="assign", from_status=application.status, user=user, note=reviewer.display_name, at=at)
+    APPLICATIONS.record(application, action="assign", user=user, note=reviewer.display_name, at=at)
     transaction.on_commit(lambda: _notify_reviewer(assignment))
     return assignment
 
 
-@transaction.atomic
 def application_accept(*, application_id: int, user: User, reviewers, lead: User | None = None, at=None):
     """A manager accepts the application as eligible and assigns at least two reviewers."""
-    application = _locked(application_id)
-    _step("accept", application.status, application_roles(user, application))
-    reviewers = list(dict.fromkeys(reviewers))
-    if len(reviewers) < 2:
-        raise ValidationError(_("Assign at least two reviewers."), code="too_few")
-    lead = lead or reviewers[0]
-    if lead not in reviewers:
-        raise ValidationError(_("The lead reviewer must be one of the reviewers."), code="lead")
-    for reviewer in reviewers:
-        _assign(application, reviewer=reviewer, is_lead=reviewer == lead, user=user, at=at)
-    return _move(application, user=user, action="accept", at=at)
+    with APPLICATIONS.step(application_id, action="accept", user=user, at=at) as step:
+        reviewers = list(dict.fromkeys(reviewers))
+        if len(reviewers) < 2:
+            raise ValidationError(_("Assign at least two reviewers."), code="too_few")
+        lead = lead or reviewers[0]
+        if lead not in reviewers:
+            raise ValidationError(_("The lead reviewer must be one of the reviewers."), code="lead")
+        for reviewer in reviewers:
+            _assign(step.record, reviewer=reviewer, is_lead=reviewer == lead, user=user, at=step.at)
+    return step.record
 
 
 @transaction.atomic
 def application_assign_reviewer(*, application_id: int, user: User, reviewer: User, at=None) -> ReviewerAssignment:
     """Add a reviewer to an application under review (for example after a declared conflict)."""
-    application = _locked(application_id)
+    application = APPLICATIONS.lock(application_id)
     if MANAGER not in application_roles(user, application):
         raise PermissionDenied(_("Only a manager assigns reviewers."))
     if application.status != A.UNDER_REVIEW:
@@ -323,7 +279,7 @@ def _complete_if_reviewed(application: AwardApplication, at=None) -> None:
         not active.filter(review__submitted_at__isnull=True).exists()
         and not active.filter(review__isnull=True).exists()
     ):
-        _move(application, user=None, action="complete", at=at, system=True)
+        APPLICATIONS.apply(application, action="complete", user=None, at=at, system=True)
 
 
 @transaction.atomic
@@ -335,7 +291,7 @@ def assignment_declare(*, assignment_id: int, user: User, conflict: bool, note: 
         raise PermissionDenied
     if assignment.withdrawn_at or assignment.no_conflict_declared_at:
         raise ValidationError(_("You have already made your declaration."), code="declared")
-    application = _locked(assignment.application_id)
+    application = APPLICATIONS.lock(assignment.application_id)
     if application.status != A.UNDER_REVIEW:
         raise ValidationError(_("This application is no longer under review."), code="state")
     if not conflict:
@@ -345,7 +301,7 @@ def assignment_declare(*, assignment_id: int, user: User, conflict: bool, note: 
     assignment.withdrawn_at = now
     assignment.withdrawn_reason = note.strip()
     assignment.save()
-    _record(application, action="conflict", from_status=application.status, user=user, note=note.strip(), at=now)
+    APPLICATIONS.record(application, action="conflict", user=user, note=note.strip(), at=now)
     manager = assignment.assigned_by
     transaction.on_commit(
         lambda: _mail(
@@ -383,7 +339,7 @@ def review_save(
         raise PermissionDenied
     if not assignment.no_conflict_declared_at:
         raise ValidationError(_("Declare that you have no conflict of interest first."), code="declare")
-    application = _locked(assignment.application_id)
+    application = APPLICATIONS.lock(assignment.application_id)
     if application.status != A.UNDER_REVIEW:
         raise ValidationError(_("This application is no longer under review."), code="state")
     review = Review.objects.filter(assignment=assignment).first()
@@ -451,46 +407,48 @@ def _record_honour(application: AwardApplication, now: datetime.datetime) -> Hon
     )
 
 
-@transaction.atomic
 def application_decide(*, application_id: int, user: User, outcome: str, reason: str, at=None) -> Decision:
     """The one final decision. Approval records the honour in the registry."""
-    now = at or timezone.now()
-    if not (reason or "").strip():
-        raise ValidationError(_("Give the reason for the decision."), code="reason")
-    application = _locked(application_id)
-    action = {"approved": "approve", "rejected": "reject"}.get(outcome)
+    action = DECISION_ACTIONS.get(outcome)
     if action is None:
+        APPLICATIONS.require("approve", {"reason": reason})
         raise ValidationError(_("Unknown outcome."), code="outcome")
-    if Decision.objects.filter(application=application).exists():
-        raise ValidationError(_("This application has already been decided."), code="decided")
-    _step(action, application.status, application_roles(user, application))
-    honour = _record_honour(application, now) if outcome == Decision.Outcome.APPROVED else None
-    try:
-        with transaction.atomic():
-            decision = Decision.objects.create(
-                application=application,
-                outcome=outcome,
-                reason=reason.strip(),
-                decided_by=user,
-                decided_at=now,
-                honour=honour,
-            )
-    except IntegrityError:
-        raise ValidationError(_("This application has already been decided."), code="decided") from None
-    _move(application, user=user, action=action, note=reason.strip(), at=now)
+
+    def not_decided(application: AwardApplication) -> None:
+        if Decision.objects.filter(application=application).exists():
+            raise ValidationError(_("This application has already been decided."), code="decided")
+
+    with APPLICATIONS.step(
+        application_id, action=action, user=user, at=at, check=not_decided, reason=reason, note=reason.strip()
+    ) as step:
+        application, now = step.record, step.at
+        honour = _record_honour(application, now) if outcome == Decision.Outcome.APPROVED else None
+        try:
+            with transaction.atomic():
+                decision = Decision.objects.create(
+                    application=application,
+                    outcome=outcome,
+                    reason=reason.strip(),
+                    decided_by=user,
+                    decided_at=now,
+                    honour=honour,
+                )
+        except IntegrityError:
+            raise ValidationError(_("This application has already been decided."), code="decided") from None
     transaction.on_commit(lambda: _notify_preparer(application, decision.get_outcome_display(), reason.strip()))
     return decision
 
 
-@transaction.atomic
 def application_withdraw(*, application_id: int, user: User, reason: str = "", at=None) -> AwardApplication:
-    return _move(_locked(application_id), user=user, action="withdraw", note=(reason or "").strip(), at=at)
+    with APPLICATIONS.step(application_id, action="withdraw", user=user, at=at, note=(reason or "").strip()) as step:
+        pass
+    return step.record
 
 
 @transaction.atomic
 def deadline_exception_grant(*, application_id: int, user: User, reason: str, until, at=None) -> DeadlineException:
     """A manager lets this one application be submitted after the cycle closed, until the given time."""
-    application = _locked(application_id)
+    application = APPLICATIONS.lock(application_id)
     if MANAGER not in application_roles(user, application):
         raise PermissionDenied(_("Only a manager grants deadline exceptions."))
     if not (reason or "").strip():
@@ -503,10 +461,9 @@ def deadline_exception_grant(*, application_id: int, user: User, reason: str, un
     exception = DeadlineException.objects.create(
         application=application, granted_by=user, reason=reason.strip(), until=until, created_at=now
     )
-    _record(
+    APPLICATIONS.record(
         application,
         action="exception",
-        from_status=application.status,
         user=user,
         note=f"{reason.strip()}（{timezone.localtime(until):%Y-%m-%d %H:%M}）",
         at=now,
