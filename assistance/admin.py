@@ -74,8 +74,9 @@ class ServiceLevelAdmin(AuditedAdmin):
         return False
 
 
-class TicketEventInline(admin.TabularInline):
-    model = TicketEvent
+class TimelineInline(admin.TabularInline):
+    """A record's lifecycle events, read-only: only the lifecycle engine writes them."""
+
     fields = ("at", "action", "from_status", "to_status", "actor", "note")
     readonly_fields = fields
     extra = 0
@@ -83,6 +84,10 @@ class TicketEventInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class TicketEventInline(TimelineInline):
+    model = TicketEvent
 
 
 class AttachmentInline(admin.TabularInline):
@@ -98,7 +103,7 @@ class AttachmentInline(admin.TabularInline):
 class TicketAdminForm(forms.ModelForm):
     """The ticket's edit version rides along, so a change made meanwhile on the ticket pages is not overwritten."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    edit_version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
         model = Ticket
@@ -107,7 +112,7 @@ class TicketAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
+            self.initial["edit_version"] = self.instance.version
 
 
 @admin.register(Ticket)
@@ -154,7 +159,7 @@ class TicketAdmin(SimpleHistoryAdmin):
             services.ticket_update(
                 ticket_id=obj.pk,
                 user=request.user,
-                version=form.cleaned_data["version"],
+                version=form.cleaned_data["edit_version"],
                 data={field: form.cleaned_data[field] for field in services.EDITABLE_FIELDS},
             )
         except (ValidationError, PermissionDenied) as error:

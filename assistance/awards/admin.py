@@ -6,6 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from clusters.admin import AUDIT_FIELDS, AuditedAdmin, ReadOnlyAdmin
 
+from ..admin import TimelineInline
 from .models import (
     ApplicationEvent,
     ApplicationRevision,
@@ -67,15 +68,8 @@ class AwardCycleAdmin(AuditedAdmin):
     list_select_related = ("programme", "rubric")
 
 
-class ApplicationEventInline(admin.TabularInline):
+class ApplicationEventInline(TimelineInline):
     model = ApplicationEvent
-    fields = ("at", "action", "from_status", "to_status", "actor", "note")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class ReviewerAssignmentInline(admin.TabularInline):
