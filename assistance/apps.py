@@ -1,7 +1,17 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+from clusters.apps import replay_data_migrations
 
 
 class AssistanceConfig(AppConfig):
     name = "assistance"
     verbose_name = _("Assistance")
+    replayed_data_migrations = [
+        ("assistance.migrations.0002_reference_data_and_permissions", "forwards"),
+        ("assistance.migrations.0004_award_reference_data", "forwards"),
+    ]
+
+    def ready(self) -> None:
+        post_migrate.connect(replay_data_migrations, sender=self, dispatch_uid="replay_data_migrations.assistance")

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from clusters.views import paginate
-from reports.exports import Column, export_requested, export_response
+from config.exports import Column, export_requested, export_response
+from config.pagination import paginate
 
 from . import services
 from .attachments import download_response

@@ -1,13 +1,12 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reports.exports import Column, export_requested, export_response
+from config.exports import Column, export_requested, export_response
+from config.pagination import paginate
 
 from .filters import ClusterFilter, EnterpriseFilter
 from .forms import EnterpriseForm
@@ -56,11 +55,6 @@ ENTERPRISE_COLUMNS = [
     Column(gettext_lazy("Designations"), "designation_count"),
     Column(gettext_lazy("Synthetic sample"), "synthetic"),
 ]
-
-
-def paginate(request: HttpRequest, queryset):
-    """The page of the list the request asks for; every list page uses this."""
-    return Paginator(queryset, settings.PAGINATE_BY).get_page(request.GET.get("page"))
 
 
 @permission_required("clusters.view_cluster", raise_exception=True)

@@ -12,11 +12,11 @@ from django.utils.translation import gettext_lazy
 from assistance.awards.models import AwardApplication
 from assistance.awards.selectors import cycle_ranking, get_cycle_for_user, visible_applications
 from clusters.selectors import get_cluster_for_user
+from config.exports import Column, export_requested, export_response
 
 from . import dashboards
 from .charts import Series, bar_chart, line_chart
 from .cluster_report import cluster_report as build_cluster_report
-from .exports import Column, export_requested, export_response
 from .forms import PeriodForm, SummaryForm
 from .service import service_report as build_service_report
 from .summary import quality_summary, reported_indicators, summary_paragraph, summary_rows

@@ -62,7 +62,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "clusters.context_processors.navigation",
+                "config.navigation.navigation",
             ],
         },
     },

@@ -17,7 +17,7 @@ from assistance.models import Ticket, Training, Visit
 from assistance.views import TICKET_COLUMNS, TRAINING_COLUMNS, VISIT_COLUMNS
 from clusters.models import Cluster, Enterprise
 from clusters.views import CLUSTER_COLUMNS, ENTERPRISE_COLUMNS
-from reports import exports
+from config import exports
 from tests.assistance.awards.factories import (
     AwardApplicationFactory,
     AwardCycleFactory,

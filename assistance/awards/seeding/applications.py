@@ -1,63 +1,38 @@
-"""Load the quality-award seed data of ``seeds/awards.toml`` (see ``seeds/README.md``).
+"""The award applications of ``seeds/awards.toml``: each one planned and checked whole, then written.
 
-The provincial quality awards of 2020-2021 that the registry already holds (``holdings.toml``) get
-the applications, reviews and decisions that led to them, each decision linked to the existing
-honour, never a new one; a few sample applications show the other states of the lifecycle. Records
-refer to enterprises, staff users and experts by name, so the registry and assistance loaders run
-first; ``manage.py load_seeds`` calls all three in one transaction.
-
-The load is idempotent in the same strict sense as the others: every record is found again by its
-natural key, created when missing and saved only when a field differs, so a second run writes no
-row, no ``updated_at`` and no history. An application that people have worked on since it was
-seeded (its timeline holds events the seeds did not write) is left as it is.
+An application's versions, reviewer assignments, reviews, decision and timeline are worked out
+and checked before anything is written; an application people have worked on since it was seeded
+is left as it is.
 """
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from django.contrib.auth.models import Group
-from django.db import models, transaction
 from django.utils import timezone
 
 from clusters.models import Enterprise, Honour, User
-from clusters.seeding import (
-    CHANGE_REASON,
-    SeedError,
-    SeedReport,
-    Sources,
-    _same,
-    default_seed_dir,
-    read_seed_files,
-    upsert,
-)
+from clusters.seeding import CHANGE_REASON, SeedError, SeedReport, Sources, upsert
 
-from ..models import Expert
-from ..seeding import TANGSHAN_TZ, load_staff
-from .models import (
+from ...seeding import TANGSHAN_TZ
+from ..models import (
     ApplicationEvent,
     ApplicationRevision,
     AwardApplication,
     AwardCycle,
-    AwardProgramme,
     DeadlineException,
     Decision,
     Review,
     ReviewerAssignment,
     ReviewScore,
-    Rubric,
     RubricCategory,
 )
-from .services import reviewer_conflict
+from ..services import reviewer_conflict
+from .common import _get, local
 
-AWARD_FILES = ("sources", "assistance", "awards")
 S = AwardApplication.Status
 OUTCOME_ACTIONS = {"approved": "approve", "rejected": "reject"}
-
-
-# --- Plain data ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -99,110 +74,6 @@ class ApplicationPlan:
     exception: dict[str, Any] | None
     honour: Honour | None = None
     categories: list[RubricCategory] = field(default_factory=list)
-
-
-# --- Small helpers -------------------------------------------------------------------------
-
-
-def local(moment: dt.datetime | dt.date) -> dt.datetime:
-    """A TOML local date-time as a moment in Tangshan."""
-    if not isinstance(moment, dt.datetime):
-        raise SeedError(f"{moment!r} in awards.toml must be a local date-time such as 2021-05-20T15:30:00.")
-    if moment.tzinfo is not None:
-        raise SeedError(f"{moment!r} in awards.toml must be a local time, without an offset.")
-    return moment.replace(tzinfo=TANGSHAN_TZ)
-
-
-def award_sources(data: Mapping[str, Any], seed_dir: Path) -> Sources:
-    """The articles and quotes of sources.toml, assistance.toml and awards.toml, each checked word for word."""
-    parts = [data["sources"]["quotes"], data["assistance"].get("quotes", {}), data["awards"].get("quotes", {})]
-    quotes: dict[str, Any] = {}
-    for part in parts:
-        clash = sorted(set(quotes) & set(part))
-        if clash:
-            raise SeedError(f"Quote keys {clash} are given twice in the seed files.")
-        quotes.update(part)
-    return Sources({"articles": data["sources"]["articles"], "quotes": quotes}, seed_dir)
-
-
-def _get(index: Mapping[Any, Any], key: Any, what: str) -> Any:
-    try:
-        return index[key]
-    except KeyError:
-        raise SeedError(f"Unknown {what} {key!r} in awards.toml.") from None
-
-
-def upsert_plain(
-    model: type[models.Model], lookup: Mapping[str, Any], values: Mapping[str, Any], report: SeedReport
-) -> models.Model:
-    """`upsert` for rows without `updated_at` (timeline events, versions, scores, decisions)."""
-    instance = model.objects.filter(**lookup).first()
-    if instance is None:
-        instance = model(**lookup, **values)
-        instance._change_reason = CHANGE_REASON
-        instance.save()
-        report.record(model, "created")
-        return instance
-    changed = [name for name, value in values.items() if not _same(instance, name, value)]
-    if changed:
-        for name in changed:
-            setattr(instance, name, values[name])
-        instance._change_reason = CHANGE_REASON
-        instance.save(update_fields=changed)
-    report.record(model, "updated" if changed else "unchanged")
-    return instance
-
-
-def _users(usernames: Sequence[str]) -> dict[str, User]:
-    users = {user.username: user for user in User.objects.filter(username__in=set(usernames))}
-    missing = sorted(set(usernames) - set(users))
-    if missing:
-        raise SeedError(f"Unknown users {missing} in awards.toml; load the assistance seeds first.")
-    return users
-
-
-# --- People and cycles ---------------------------------------------------------------------
-
-
-def load_reviewers(specs: Sequence[Mapping[str, Any]], report: SeedReport) -> dict[str, User]:
-    """The sample reviewer accounts (no usable password), each linked to the seeded expert it belongs to."""
-    if not Group.objects.filter(name="reviewer").exists():
-        raise SeedError("Group 'reviewer' is missing; run `manage.py migrate` first.")
-    users = load_staff(specs, report)
-    experts = {expert.name: expert for expert in Expert.objects.filter(name__in=[s["expert"] for s in specs])}
-    for spec in specs:
-        expert = _get(experts, spec["expert"], "expert (load the assistance seeds first)")
-        upsert(Expert, {"name": expert.name}, {"user": users[spec["username"]]}, report)
-    return users
-
-
-def load_cycles(
-    specs: Sequence[Mapping[str, Any]], sources: Sources, report: SeedReport
-) -> dict[tuple[str, int], AwardCycle]:
-    programmes = {p.code: p for p in AwardProgramme.objects.all()}
-    cycles: dict[tuple[str, int], AwardCycle] = {}
-    for spec in specs:
-        key = (spec["programme"], spec["year"])
-        if key in cycles:
-            raise SeedError(f"Cycle {key} appears twice in awards.toml.")
-        programme = _get(programmes, spec["programme"], "award programme (run `manage.py migrate` first)")
-        rubric = Rubric.objects.filter(name=spec["rubric"], version=spec["rubric_version"]).first()
-        if rubric is None:
-            raise SeedError(f"Rubric {spec['rubric']!r} v{spec['rubric_version']} is missing; run migrations first.")
-        values = {
-            "opens_at": local(spec["opens_at"]),
-            "closes_at": local(spec["closes_at"]),
-            "review_due_at": local(spec["review_due_at"]) if "review_due_at" in spec else None,
-            "quota": spec["quota"],
-            "rubric": rubric,
-            "description": spec.get("description", ""),
-            "source": sources.for_record(spec),
-        }
-        cycles[key] = upsert(AwardCycle, {"programme": programme, "year": spec["year"]}, values, report)
-    return cycles
-
-
-# --- Planning an application ---------------------------------------------------------------
 
 
 def _label(spec: Mapping[str, Any]) -> str:
@@ -388,9 +259,6 @@ def registry_honour(plan: ApplicationPlan) -> Honour:
     return honour
 
 
-# --- Writing an application ----------------------------------------------------------------
-
-
 def _seeded_elsewhere(application: AwardApplication, plan: ApplicationPlan, demo_keys: set) -> bool:
     """Whether people have worked on the application since it was seeded: its timeline holds other events."""
     seeded = {(e.action, e.at) for e in plan.events} | demo_keys
@@ -418,9 +286,7 @@ def load_application(plan: ApplicationPlan, demo_keys: set, report: SeedReport) 
             "created_by": plan.prepared_by,
             "created_at": submitted,
         }
-        revisions.append(
-            upsert_plain(ApplicationRevision, {"application": application, "number": number}, values, report)
-        )
+        revisions.append(upsert(ApplicationRevision, {"application": application, "number": number}, values, report))
     for event in plan.events:
         values = {
             "from_status": event.from_status,
@@ -428,16 +294,14 @@ def load_application(plan: ApplicationPlan, demo_keys: set, report: SeedReport) 
             "actor": event.actor,
             "note": event.note,
         }
-        upsert_plain(
-            ApplicationEvent, {"application": application, "action": event.action, "at": event.at}, values, report
-        )
+        upsert(ApplicationEvent, {"application": application, "action": event.action, "at": event.at}, values, report)
     if plan.exception:
         values = {
             "granted_by": plan.exception["by"],
             "reason": plan.exception["reason"],
             "created_at": plan.exception["at"],
         }
-        upsert_plain(DeadlineException, {"application": application, "until": plan.exception["until"]}, values, report)
+        upsert(DeadlineException, {"application": application, "until": plan.exception["until"]}, values, report)
 
     for index, reviewer in enumerate(plan.reviewers):
         review = plan.reviews.get(reviewer.pk)
@@ -460,7 +324,7 @@ def load_application(plan: ApplicationPlan, demo_keys: set, report: SeedReport) 
         }
         saved = upsert(Review, {"assignment": assignment}, values, report)
         for category, score in zip(plan.categories, review.scores, strict=True):
-            upsert_plain(ReviewScore, {"review": saved, "category": category}, {"score": score, "comment": ""}, report)
+            upsert(ReviewScore, {"review": saved, "category": category}, {"score": score, "comment": ""}, report)
 
     if plan.decision:
         values = {
@@ -470,7 +334,7 @@ def load_application(plan: ApplicationPlan, demo_keys: set, report: SeedReport) 
             "decided_at": plan.decision["at"],
             "honour": plan.honour,
         }
-        upsert_plain(Decision, {"application": application}, values, report)
+        upsert(Decision, {"application": application}, values, report)
     return application
 
 
@@ -511,58 +375,4 @@ def load_demo_assignments(
             "actor": manager,
             "note": user.display_name,
         }
-        upsert_plain(ApplicationEvent, {"application": application, "action": "assign", "at": at}, values, report)
-
-
-# --- Entry point ---------------------------------------------------------------------------
-
-
-def seeds_load(*, report: SeedReport | None = None, seed_dir: Path | None = None) -> SeedReport:
-    """Load the award seeds into a database that holds the registry and assistance seeds.
-
-    Runs in one transaction (a savepoint inside `load_seeds`'s) and adds its counts to `report` when
-    given. Raises SeedError when the files contradict themselves or the registry, before writing
-    any application.
-    """
-    seed_dir = seed_dir or default_seed_dir()
-    data = read_seed_files(seed_dir, AWARD_FILES)
-    sources = award_sources(data, seed_dir)
-    report = report if report is not None else SeedReport()
-    awards = data["awards"]
-    with transaction.atomic():
-        reviewers = load_reviewers(awards["reviewers"], report)
-        cycles = load_cycles(awards["cycles"], sources, report)
-        specs = awards["applications"]
-        names = {spec["enterprise"] for spec in specs} | {s["enterprise"] for s in awards.get("demo_assignments", [])}
-        enterprises = {e.name: e for e in Enterprise.objects.filter(name__in=names)}
-        usernames = [
-            name
-            for spec in specs
-            for name in [
-                spec["prepared_by"],
-                *spec.get("reviewers", []),
-                *[r["reviewer"] for r in spec.get("reviews", [])],
-                *[r["by"] for r in spec.get("returned", [])],
-                *[spec[key]["by"] for key in ("decision", "withdrawn", "exception") if key in spec],
-                spec.get("accepted_by", "staff_manager"),
-            ]
-        ] + [s["by"] for s in awards.get("demo_assignments", [])]
-        users = {**_users(usernames), **reviewers}
-
-        seen: set[tuple[str, int, str]] = set()
-        plans = []
-        for spec in specs:
-            key = (spec["programme"], spec["year"], spec["enterprise"])
-            if key in seen:
-                raise SeedError(f"{_label(spec)} appears twice in awards.toml.")
-            seen.add(key)
-            plan = plan_application(spec, cycles, enterprises, users, sources)
-            if plan.decision and plan.decision["outcome"] == Decision.Outcome.APPROVED:
-                plan.honour = registry_honour(plan)
-            plans.append(plan)
-
-        demo_keys = {("assign", local(s["at"])) for s in awards.get("demo_assignments", [])}
-        for plan in plans:
-            load_application(plan, demo_keys, report)
-        load_demo_assignments(awards.get("demo_assignments", []), cycles, enterprises, users, report)
-    return report
+        upsert(ApplicationEvent, {"application": application, "action": "assign", "at": at}, values, report)
