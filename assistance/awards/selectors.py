@@ -86,8 +86,7 @@ def get_application_for_user(*, user: User, pk: int) -> AwardApplication:
 
 
 def get_rw_application_for_user(*, user: User, pk: int) -> AwardApplication:
-    """The application as `get_application_for_user` finds it, or 403 when the user holds no role that changes it
-    (neither preparing applications nor managing them)."""
+    """The application as `get_application_for_user` finds it, or 403 when the user neither prepares nor manages."""
     application = get_application_for_user(user=user, pk=pk)
     if not services.application_roles(user, application):
         raise PermissionDenied
