@@ -53,7 +53,7 @@ class TicketFilter(ScopedFilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = self.request.user
-        teams = visible_teams(user)
+        teams = visible_teams(user=user)
         self.filters["team"].queryset = teams
         self.filters["assignee"].queryset = (
             User.objects.filter(memberships__team__in=teams).distinct().order_by("username")

@@ -55,7 +55,7 @@ class TicketForm(forms.ModelForm):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = visible_enterprises(user).order_by("name")
+        self.fields["enterprise"].queryset = visible_enterprises(user=user).order_by("name")
         categories = active_categories()
         if self.instance.pk:
             # A retired category stays selectable on the tickets that already use it.
@@ -83,7 +83,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, user: User, ticket: Ticket, **kwargs):
         super().__init__(*args, **kwargs)
-        teams = visible_teams(user)
+        teams = visible_teams(user=user)
         self.fields["team"].queryset = teams
         self.fields["assignee"].queryset = (
             User.objects.filter(memberships__team__in=teams, memberships__left_on__isnull=True)
@@ -162,11 +162,11 @@ class VisitForm(forms.ModelForm):
         today = timezone.localdate()
         self.user = user
         self.fields["date"].initial = today
-        self.fields["enterprise"].queryset = visible_enterprises(user).order_by("name")
-        self.fields["team"].queryset = visible_teams(user)
+        self.fields["enterprise"].queryset = visible_enterprises(user=user).order_by("name")
+        self.fields["team"].queryset = visible_teams(user=user)
         self.fields["team"].initial = team_of(user, today)
         self.fields["inspectors"].queryset = (
-            User.objects.filter(Q(memberships__team__in=visible_teams(user)) | Q(pk=user.pk))
+            User.objects.filter(Q(memberships__team__in=visible_teams(user=user)) | Q(pk=user.pk))
             .distinct()
             .order_by("username")
         )
@@ -175,7 +175,7 @@ class VisitForm(forms.ModelForm):
         self.fields["experts"].queryset = Expert.objects.filter(active=True)
         self.fields["experts"].required = False
         self.fields["tickets_worked"].queryset = (
-            visible_tickets(user).filter(status__in=Ticket.OPEN_STATUSES).select_related("enterprise")
+            visible_tickets(user=user).filter(status__in=Ticket.OPEN_STATUSES).select_related("enterprise")
         )
         self.fields["tickets_worked"].required = False
         self.fields["ticket_category"].queryset = active_categories()
@@ -242,15 +242,15 @@ class TrainingForm(forms.ModelForm):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = visible_regions(user)
+        self.fields["region"].queryset = visible_regions(user=user)
         self.fields["region"].initial = user.jurisdiction_id
         categories = active_categories()
         if self.instance.pk:
             categories = categories | TicketCategory.objects.filter(pk=self.instance.category_id)
         self.fields["category"].queryset = categories.distinct()
-        self.fields["clusters"].queryset = visible_clusters(user).order_by("name")
+        self.fields["clusters"].queryset = visible_clusters(user=user).order_by("name")
         self.fields["experts"].queryset = Expert.objects.filter(active=True)
-        self.fields["enterprises"].queryset = visible_enterprises(user).order_by("name")
+        self.fields["enterprises"].queryset = visible_enterprises(user=user).order_by("name")
         for name in ("clusters", "experts", "enterprises"):
             self.fields[name].required = False
         self.helper = _helper(_("Save"))

@@ -2,47 +2,44 @@
 
 import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from clusters.models import User
-from clusters.selectors import scope_region_ids
+from clusters.selectors import in_jurisdiction, scope_region_ids
 
+from . import services
 from .models import Attachment, Priority, SupportTeam, TeamMembership, Ticket, Training, Visit
 
 
-def _within(queryset: QuerySet, user: User, path: str) -> QuerySet:
-    scope = scope_region_ids(user)
-    return queryset if scope is None else queryset.filter(**{f"{path}__in": scope})
-
-
-def visible_tickets(user: User) -> QuerySet[Ticket]:
+def visible_tickets(*, user: User) -> QuerySet[Ticket]:
     if not user.has_perm("assistance.view_ticket"):
         return Ticket.objects.none()
-    return _within(Ticket.objects.all(), user, "enterprise__county")
+    return in_jurisdiction(queryset=Ticket.objects.all(), user=user, region="enterprise__county")
 
 
-def visible_visits(user: User) -> QuerySet[Visit]:
+def visible_visits(*, user: User) -> QuerySet[Visit]:
     if not user.has_perm("assistance.view_visit"):
         return Visit.objects.none()
-    return _within(Visit.objects.all(), user, "enterprise__county")
+    return in_jurisdiction(queryset=Visit.objects.all(), user=user, region="enterprise__county")
 
 
-def visible_trainings(user: User) -> QuerySet[Training]:
-    return _within(Training.objects.all(), user, "region")
+def visible_trainings(*, user: User) -> QuerySet[Training]:
+    return in_jurisdiction(queryset=Training.objects.all(), user=user, region="region")
 
 
-def visible_teams(user: User) -> QuerySet[SupportTeam]:
+def visible_teams(*, user: User) -> QuerySet[SupportTeam]:
     """Teams working in the user's jurisdiction, and any team the user belongs to."""
-    scope = scope_region_ids(user)
+    scope = scope_region_ids(user=user)
     if scope is None:
         return SupportTeam.objects.all()
     # A subquery, not a join on memberships: a join would also narrow the member counts annotated later.
-    return SupportTeam.objects.filter(Q(region__in=scope) | is_member_q(user))
+    return SupportTeam.objects.filter(Q(region__in=scope) | is_member_q(user=user))
 
 
-def with_overdue(queryset: QuerySet[Ticket], now: datetime.datetime | None = None) -> QuerySet[Ticket]:
+def with_overdue(*, queryset: QuerySet[Ticket], now: datetime.datetime | None = None) -> QuerySet[Ticket]:
     now = now or timezone.now()
     return queryset.annotate(
         overdue=Case(When(Ticket.overdue_q(now), then=Value(True)), default=Value(False), output_field=BooleanField())
@@ -61,19 +58,28 @@ PRIORITY_RANK = Case(
 )
 
 
-def ticket_list(user: User) -> QuerySet[Ticket]:
+def ticket_list(*, user: User) -> QuerySet[Ticket]:
     """Visible tickets with everything a list row shows, in one query."""
-    return with_overdue(visible_tickets(user).select_related(*TICKET_ROW)).annotate(priority_rank=PRIORITY_RANK)
+    return with_overdue(queryset=visible_tickets(user=user).select_related(*TICKET_ROW)).annotate(
+        priority_rank=PRIORITY_RANK
+    )
 
 
-def get_ticket_for_user(user: User, pk: int) -> Ticket:
-    try:
-        return ticket_list(user).select_related("partner", "created_by", "updated_by", "raised_in_visit").get(pk=pk)
-    except Ticket.DoesNotExist:
-        raise Http404 from None
+def get_ticket_for_user(*, user: User, pk: int) -> Ticket:
+    """The ticket if the list would show it to the user, else 404."""
+    related = ("partner", "created_by", "updated_by", "raised_in_visit")
+    return get_object_or_404(ticket_list(user=user).select_related(*related), pk=pk)
 
 
-def ticket_timeline(ticket: Ticket) -> list[dict]:
+def get_rw_ticket_for_user(*, user: User, pk: int) -> Ticket:
+    """The ticket as `get_ticket_for_user` finds it, or 403 when the user may see it but not edit it."""
+    ticket = get_ticket_for_user(user=user, pk=pk)
+    if not services.can_edit_ticket(user, ticket):
+        raise PermissionDenied
+    return ticket
+
+
+def ticket_timeline(*, ticket: Ticket) -> list[dict]:
     """Events, visits and attachments of a ticket, in time order."""
     items = [
         {"kind": "event", "at": event.at, "item": event}
@@ -87,37 +93,41 @@ def ticket_timeline(ticket: Ticket) -> list[dict]:
     return sorted(items, key=lambda entry: entry["at"])
 
 
-def visit_list(user: User) -> QuerySet[Visit]:
+def visit_list(*, user: User) -> QuerySet[Visit]:
     return (
-        visible_visits(user)
+        visible_visits(user=user)
         .select_related("enterprise", "enterprise__cluster", "team")
         .annotate(tickets_raised_count=Count("tickets_raised", distinct=True))
         .prefetch_related("inspectors")
     )
 
 
-def get_visit_for_user(user: User, pk: int) -> Visit:
-    try:
-        return visible_visits(user).select_related("enterprise", "team", "created_by").get(pk=pk)
-    except Visit.DoesNotExist:
-        raise Http404 from None
+def get_visit_for_user(*, user: User, pk: int) -> Visit:
+    """The visit if the user may see it, else 404."""
+    return get_object_or_404(visible_visits(user=user).select_related("enterprise", "team", "created_by"), pk=pk)
 
 
-def training_list(user: User) -> QuerySet[Training]:
-    return visible_trainings(user).select_related("category", "region").prefetch_related("experts", "clusters")
+def training_list(*, user: User) -> QuerySet[Training]:
+    return visible_trainings(user=user).select_related("category", "region").prefetch_related("experts", "clusters")
 
 
-def get_training_for_user(user: User, pk: int) -> Training:
-    try:
-        return visible_trainings(user).select_related("category", "region").get(pk=pk)
-    except Training.DoesNotExist:
-        raise Http404 from None
+def get_training_for_user(*, user: User, pk: int) -> Training:
+    """The training if it was organised in the user's jurisdiction, else 404."""
+    return get_object_or_404(visible_trainings(user=user).select_related("category", "region"), pk=pk)
 
 
-def team_list(user: User) -> QuerySet[SupportTeam]:
+def get_rw_training_for_user(*, user: User, pk: int) -> Training:
+    """The training as `get_training_for_user` finds it, or 403 when the user may not change trainings."""
+    training = get_training_for_user(user=user, pk=pk)
+    if not user.has_perm("assistance.change_training"):
+        raise PermissionDenied
+    return training
+
+
+def team_list(*, user: User) -> QuerySet[SupportTeam]:
     open_q = Q(tickets__status__in=Ticket.OPEN_STATUSES)
     return (
-        visible_teams(user)
+        visible_teams(user=user)
         .select_related("leader", "region")
         .annotate(
             member_count=Count("memberships", distinct=True),
@@ -127,38 +137,36 @@ def team_list(user: User) -> QuerySet[SupportTeam]:
     )
 
 
-def get_team_for_user(user: User, pk: int) -> SupportTeam:
-    try:
-        return visible_teams(user).select_related("leader", "region").get(pk=pk)
-    except SupportTeam.DoesNotExist:
-        raise Http404 from None
+def get_team_for_user(*, user: User, pk: int) -> SupportTeam:
+    """The team if it works in the user's jurisdiction or the user belongs to it, else 404."""
+    return get_object_or_404(visible_teams(user=user).select_related("leader", "region"), pk=pk)
 
 
-def get_attachment_for_user(user: User, pk: int) -> Attachment:
-    """A ticket's or visit's file is visible exactly when its ticket or visit is; award documents have their own view."""
-    attachment = Attachment.objects.filter(pk=pk).first()
-    if attachment is None:
-        raise Http404
-    if attachment.ticket_id and visible_tickets(user).filter(pk=attachment.ticket_id).exists():
-        return attachment
-    if attachment.visit_id and visible_visits(user).filter(pk=attachment.visit_id).exists():
-        return attachment
-    raise Http404
+def visible_attachments(*, user: User) -> QuerySet[Attachment]:
+    """Files of the tickets and visits the user may see; award documents have their own selector."""
+    return Attachment.objects.filter(
+        Q(ticket__in=visible_tickets(user=user).values("pk")) | Q(visit__in=visible_visits(user=user).values("pk"))
+    )
 
 
-def my_open_tickets(user: User) -> QuerySet[Ticket]:
-    return ticket_list(user).filter(assignee=user, status__in=Ticket.OPEN_STATUSES).order_by("-overdue", "due_at")
+def get_attachment_for_user(*, user: User, pk: int) -> Attachment:
+    """A ticket's or visit's file when its ticket or visit is visible to the user, else 404."""
+    return get_object_or_404(visible_attachments(user=user), pk=pk)
 
 
-def my_team_waiting_tickets(user: User) -> QuerySet[Ticket]:
+def my_open_tickets(*, user: User) -> QuerySet[Ticket]:
+    return ticket_list(user=user).filter(assignee=user, status__in=Ticket.OPEN_STATUSES).order_by("-overdue", "due_at")
+
+
+def my_team_waiting_tickets(*, user: User) -> QuerySet[Ticket]:
     """Open tickets of the user's teams that nobody is working on now: new, assigned or reopened."""
     teams = TeamMembership.objects.filter(user=user, left_on__isnull=True).values("team")
     return (
-        ticket_list(user)
+        ticket_list(user=user)
         .filter(team__in=teams, status__in=(Ticket.Status.NEW, Ticket.Status.ASSIGNED, Ticket.Status.REOPENED))
         .order_by("-overdue", "due_at")
     )
 
 
-def is_member_q(user: User):
+def is_member_q(*, user: User) -> Exists:
     return Exists(TeamMembership.objects.filter(team=OuterRef("pk"), user=user))

@@ -93,7 +93,7 @@ class ScopedAdminMixin:
         queryset = super().get_queryset(request)
         if request.user.is_superuser and request.user.jurisdiction_id is None:
             return queryset
-        return queryset.filter(pk__in=self.scope(request.user).values("pk"))
+        return queryset.filter(pk__in=self.scope(user=request.user).values("pk"))
 
 
 @admin.register(Cluster)

@@ -13,9 +13,9 @@ class ScopedFilterSet(django_filters.FilterSet):
         super().__init__(data, queryset, request=request, **kwargs)
         user = request.user
         if "county" in self.filters:
-            self.filters["county"].queryset = visible_counties(user)
+            self.filters["county"].queryset = visible_counties(user=user)
         if "cluster" in self.filters:
-            self.filters["cluster"].queryset = visible_clusters(user).order_by("name")
+            self.filters["cluster"].queryset = visible_clusters(user=user).order_by("name")
 
 
 class ClusterFilter(ScopedFilterSet):
@@ -37,7 +37,7 @@ class ClusterFilter(ScopedFilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         industries = (
-            visible_clusters(self.request.user).order_by("industry").values_list("industry", flat=True).distinct()
+            visible_clusters(user=self.request.user).order_by("industry").values_list("industry", flat=True).distinct()
         )
         self.filters["industry"].extra["choices"] = [(i, i) for i in industries]
 
@@ -75,4 +75,4 @@ class EnterpriseFilter(ScopedFilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(credit_code__icontains=value.upper()))
 
     def with_designation(self, queryset, name, value):
-        return queryset.filter(has_designation(value))
+        return queryset.filter(has_designation(kind=value))

@@ -25,8 +25,8 @@ class EnterpriseForm(forms.ModelForm):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["county"].queryset = visible_counties(user)
-        self.fields["cluster"].queryset = visible_clusters(user).select_related("county").order_by("name")
+        self.fields["county"].queryset = visible_counties(user=user)
+        self.fields["cluster"].queryset = visible_clusters(user=user).select_related("county").order_by("name")
         self.fields["credit_code"].help_text = _("18 characters as on the business licence, e.g. 91130283MA0CXXXXXX.")
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Save")))

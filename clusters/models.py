@@ -20,6 +20,13 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class RegionQuerySet(models.QuerySet):
+    def within(self, region: "Region | int") -> "RegionQuerySet":
+        """The region and every region below it: province, city and county, three levels."""
+        pk = region.pk if isinstance(region, Region) else region
+        return self.filter(models.Q(pk=pk) | models.Q(parent_id=pk) | models.Q(parent__parent_id=pk))
+
+
 class Region(TimeStampedModel):
     class Level(models.TextChoices):
         PROVINCE = "province", _("Province")
@@ -40,6 +47,8 @@ class Region(TimeStampedModel):
         "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     history = HistoricalRecords()
+
+    objects = RegionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("region")

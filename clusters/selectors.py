@@ -1,8 +1,9 @@
 """Reads that apply the jurisdiction rule: a user sees their region and what lies below it."""
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from .models import (
     Cluster,
@@ -18,43 +19,36 @@ from .models import (
 )
 
 
-def regions_within(region: Region) -> QuerySet[Region]:
-    """The region and every region below it (province, city and county: three levels)."""
-    return Region.objects.filter(Q(pk=region.pk) | Q(parent_id=region.pk) | Q(parent__parent_id=region.pk))
-
-
-def scope_region_ids(user: User) -> QuerySet | None:
+def scope_region_ids(*, user: User) -> QuerySet[Region] | None:
     """A subquery of the region ids the user may see, or None when they may see everything.
 
     A superuser without a jurisdiction sees every region; any other user without one sees nothing.
     """
     if user.jurisdiction_id is None:
         return None if user.is_superuser else Region.objects.none().values("pk")
-    return Region.objects.filter(
-        Q(pk=user.jurisdiction_id) | Q(parent_id=user.jurisdiction_id) | Q(parent__parent_id=user.jurisdiction_id)
-    ).values("pk")
+    return Region.objects.within(user.jurisdiction_id).values("pk")
 
 
-def visible_regions(user: User) -> QuerySet[Region]:
-    scope = scope_region_ids(user)
-    regions = Region.objects.all()
-    return regions if scope is None else regions.filter(pk__in=scope)
+def in_jurisdiction(*, queryset: QuerySet, user: User, region: str) -> QuerySet:
+    """The rows of `queryset` whose region (the lookup path `region`) lies in the user's jurisdiction."""
+    scope = scope_region_ids(user=user)
+    return queryset if scope is None else queryset.filter(**{f"{region}__in": scope})
 
 
-def visible_counties(user: User) -> QuerySet[Region]:
-    return visible_regions(user).filter(level=Region.Level.COUNTY).order_by("code", "name")
+def visible_regions(*, user: User) -> QuerySet[Region]:
+    return in_jurisdiction(queryset=Region.objects.all(), user=user, region="pk")
 
 
-def visible_clusters(user: User) -> QuerySet[Cluster]:
-    scope = scope_region_ids(user)
-    clusters = Cluster.objects.all()
-    return clusters if scope is None else clusters.filter(county__in=scope)
+def visible_counties(*, user: User) -> QuerySet[Region]:
+    return visible_regions(user=user).filter(level=Region.Level.COUNTY).order_by("code", "name")
 
 
-def visible_enterprises(user: User) -> QuerySet[Enterprise]:
-    scope = scope_region_ids(user)
-    enterprises = Enterprise.objects.all()
-    return enterprises if scope is None else enterprises.filter(county__in=scope)
+def visible_clusters(*, user: User) -> QuerySet[Cluster]:
+    return in_jurisdiction(queryset=Cluster.objects.all(), user=user, region="county")
+
+
+def visible_enterprises(*, user: User) -> QuerySet[Enterprise]:
+    return in_jurisdiction(queryset=Enterprise.objects.all(), user=user, region="county")
 
 
 def _count_by(model, path: str) -> Coalesce:
@@ -63,10 +57,10 @@ def _count_by(model, path: str) -> Coalesce:
     return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
 
 
-def cluster_list(user: User) -> QuerySet[Cluster]:
+def cluster_list(*, user: User) -> QuerySet[Cluster]:
     """Visible clusters with their county and the counts a list row shows, in one query."""
     return (
-        visible_clusters(user)
+        visible_clusters(user=user)
         .select_related("county")
         .annotate(
             enterprise_count=_count_by(Enterprise, "cluster"),
@@ -79,10 +73,10 @@ def cluster_list(user: User) -> QuerySet[Cluster]:
     )
 
 
-def enterprise_list(user: User) -> QuerySet[Enterprise]:
+def enterprise_list(*, user: User) -> QuerySet[Enterprise]:
     """Visible enterprises with county, cluster and holding counts, in one query."""
     return (
-        visible_enterprises(user)
+        visible_enterprises(user=user)
         .select_related("county", "cluster")
         .annotate(
             honour_count=_count_by(Honour, "enterprise"),
@@ -93,23 +87,25 @@ def enterprise_list(user: User) -> QuerySet[Enterprise]:
     )
 
 
-def get_cluster_for_user(user: User, pk: int) -> Cluster:
+def get_cluster_for_user(*, user: User, pk: int) -> Cluster:
     """The cluster if the user's jurisdiction holds it, else 404."""
-    try:
-        return visible_clusters(user).select_related("county").get(pk=pk)
-    except Cluster.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(visible_clusters(user=user).select_related("county"), pk=pk)
 
 
-def get_enterprise_for_user(user: User, pk: int) -> Enterprise:
+def get_enterprise_for_user(*, user: User, pk: int) -> Enterprise:
     """The enterprise if the user's jurisdiction holds it, else 404."""
-    try:
-        return visible_enterprises(user).select_related("county", "cluster").get(pk=pk)
-    except Enterprise.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(visible_enterprises(user=user).select_related("county", "cluster"), pk=pk)
 
 
-def cluster_holdings(cluster: Cluster) -> dict:
+def get_rw_enterprise_for_user(*, user: User, pk: int) -> Enterprise:
+    """The enterprise as `get_enterprise_for_user` finds it, or 403 when the user may not change enterprises."""
+    enterprise = get_enterprise_for_user(user=user, pk=pk)
+    if not user.has_perm("clusters.change_enterprise"):
+        raise PermissionDenied
+    return enterprise
+
+
+def cluster_holdings(*, cluster: Cluster) -> dict:
     """Everything a cluster's page lists, each kind in one query."""
     return {
         "honours": Honour.objects.filter(enterprise__cluster=cluster).select_related("enterprise"),
@@ -124,7 +120,7 @@ def cluster_holdings(cluster: Cluster) -> dict:
     }
 
 
-def enterprise_holdings(enterprise: Enterprise) -> dict:
+def enterprise_holdings(*, enterprise: Enterprise) -> dict:
     return {
         "honours": enterprise.honours.all(),
         "designations": enterprise.designations.all(),
@@ -134,5 +130,5 @@ def enterprise_holdings(enterprise: Enterprise) -> dict:
     }
 
 
-def has_designation(kind: str):
+def has_designation(*, kind: str) -> Exists:
     return Exists(Designation.objects.filter(enterprise=OuterRef("pk"), kind=kind))

@@ -15,6 +15,7 @@ from .selectors import (
     enterprise_holdings,
     get_cluster_for_user,
     get_enterprise_for_user,
+    get_rw_enterprise_for_user,
     visible_enterprises,
 )
 from .selectors import (
@@ -59,7 +60,7 @@ ENTERPRISE_COLUMNS = [
 
 @permission_required("clusters.view_cluster", raise_exception=True)
 def cluster_list(request: HttpRequest) -> HttpResponse:
-    queryset = select_cluster_list(request.user).order_by("-level", "name")
+    queryset = select_cluster_list(user=request.user).order_by("-level", "name")
     cluster_filter = ClusterFilter(request.GET or None, queryset=queryset, request=request)
     if fmt := export_requested(request):
         return export_response(fmt, cluster_filter.qs, CLUSTER_COLUMNS, stem="clusters", title=_("Clusters"))
@@ -69,20 +70,20 @@ def cluster_list(request: HttpRequest) -> HttpResponse:
 
 @permission_required("clusters.view_cluster", raise_exception=True)
 def cluster_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    cluster = get_cluster_for_user(request.user, pk)
-    enterprises = visible_enterprises(request.user).filter(cluster=cluster).select_related("county")
+    cluster = get_cluster_for_user(user=request.user, pk=pk)
+    enterprises = visible_enterprises(user=request.user).filter(cluster=cluster).select_related("county")
     enterprises = enterprises.order_by("-is_leading", "name")
     context = {
         "cluster": cluster,
         "enterprises": paginate(request, enterprises),
-        **cluster_holdings(cluster),
+        **cluster_holdings(cluster=cluster),
     }
     return render(request, "clusters/cluster_detail.html", context)
 
 
 @permission_required("clusters.view_enterprise", raise_exception=True)
 def enterprise_list(request: HttpRequest) -> HttpResponse:
-    queryset = select_enterprise_list(request.user).order_by("name")
+    queryset = select_enterprise_list(user=request.user).order_by("name")
     enterprise_filter = EnterpriseFilter(request.GET or None, queryset=queryset, request=request)
     if fmt := export_requested(request):
         return export_response(
@@ -94,11 +95,11 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 
 @permission_required("clusters.view_enterprise", raise_exception=True)
 def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    enterprise = get_enterprise_for_user(request.user, pk)
+    enterprise = get_enterprise_for_user(user=request.user, pk=pk)
     context = {
         "enterprise": enterprise,
         "can_change": request.user.has_perm("clusters.change_enterprise"),
-        **enterprise_holdings(enterprise),
+        **enterprise_holdings(enterprise=enterprise),
     }
     return render(request, "clusters/enterprise_detail.html", context)
 
@@ -115,7 +116,7 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
 
 @permission_required("clusters.change_enterprise", raise_exception=True)
 def enterprise_update(request: HttpRequest, pk: int) -> HttpResponse:
-    enterprise = get_enterprise_for_user(request.user, pk)
+    enterprise = get_rw_enterprise_for_user(user=request.user, pk=pk)
     form = EnterpriseForm(request.POST or None, instance=enterprise, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()

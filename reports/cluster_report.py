@@ -25,7 +25,7 @@ def cluster_report(cluster: Cluster, user: User) -> dict:
     so that each figure equals the ticket, visit or training list filtered by the cluster and the year.
     """
     in_cluster = {"enterprise__cluster": cluster}
-    tickets = visible_tickets(user).filter(**in_cluster)
+    tickets = visible_tickets(user=user).filter(**in_cluster)
     holdings = {
         "honours": _per_year(Honour.objects.filter(**in_cluster), "date"),
         "standards": _per_year(StandardRole.objects.filter(**in_cluster), "date"),
@@ -36,8 +36,8 @@ def cluster_report(cluster: Cluster, user: User) -> dict:
     work = {
         "tickets": _per_year(tickets, "opened_at"),
         "resolved": _per_year(tickets.filter(status__in=Ticket.DONE_STATUSES), "resolved_at"),
-        "visits": _per_year(visible_visits(user).filter(**in_cluster), "date"),
-        "trainings": _per_year(visible_trainings(user).filter(clusters=cluster), "date"),
+        "visits": _per_year(visible_visits(user=user).filter(**in_cluster), "date"),
+        "trainings": _per_year(visible_trainings(user=user).filter(clusters=cluster), "date"),
     }
     by_category: dict[int, dict[str, int]] = {}
     categories: dict[str, str] = {}

@@ -23,7 +23,7 @@ def inspector_dashboard(user: User) -> dict:
     now = timezone.now()
     today = timezone.localdate()
     month_start, month_end = month_bounds(today)
-    mine = ticket_list(user).filter(assignee=user)
+    mine = ticket_list(user=user).filter(assignee=user)
     resolved_recently = Q(status__in=Ticket.DONE_STATUSES, resolved_at__gte=now - datetime.timedelta(days=30))
     counts = mine.aggregate(
         open=Count("pk", filter=Q(status__in=Ticket.OPEN_STATUSES)),
@@ -33,7 +33,7 @@ def inspector_dashboard(user: User) -> dict:
     return {
         "counts": {
             **counts,
-            "visits_this_month": visible_visits(user)
+            "visits_this_month": visible_visits(user=user)
             .filter(inspectors=user, date__gte=month_start, date__lte=month_end)
             .count(),
         },
@@ -43,14 +43,14 @@ def inspector_dashboard(user: User) -> dict:
 
 
 def _month_figures(user: User, start: datetime.date, end: datetime.date) -> dict:
-    tickets = visible_tickets(user)
+    tickets = visible_tickets(user=user)
     return {
         "opened": tickets.filter(opened_at__date__gte=start, opened_at__date__lte=end).count(),
         "resolved": tickets.filter(
             status__in=Ticket.DONE_STATUSES, resolved_at__date__gte=start, resolved_at__date__lte=end
         ).count(),
-        "visits": visible_visits(user).filter(date__gte=start, date__lte=end).count(),
-        "trainings": visible_trainings(user).filter(date__gte=start, date__lte=end).count(),
+        "visits": visible_visits(user=user).filter(date__gte=start, date__lte=end).count(),
+        "trainings": visible_trainings(user=user).filter(date__gte=start, date__lte=end).count(),
     }
 
 
@@ -59,7 +59,7 @@ def manager_dashboard(user: User) -> dict:
     today = timezone.localdate()
     this_start, this_end = month_bounds(today)
     last_start, last_end = month_bounds(this_start - datetime.timedelta(days=1))
-    open_tickets = visible_tickets(user).filter(status__in=Ticket.OPEN_STATUSES)
+    open_tickets = visible_tickets(user=user).filter(status__in=Ticket.OPEN_STATUSES)
     by_team = (
         open_tickets.values("team__name")
         .annotate(
@@ -71,7 +71,7 @@ def manager_dashboard(user: User) -> dict:
     )
     this_month, last_month = _month_figures(user, this_start, this_end), _month_figures(user, last_start, last_end)
     S = AwardApplication.Status
-    waiting = application_list(user).filter(status__in=(S.SUBMITTED, S.UNDER_REVIEW, S.PENDING_DECISION))
+    waiting = application_list(user=user).filter(status__in=(S.SUBMITTED, S.UNDER_REVIEW, S.PENDING_DECISION))
     waiting_counts = dict(waiting.order_by().values_list("status").annotate(n=Count("pk", distinct=True)))
     return {
         "by_team": list(by_team),
@@ -86,25 +86,25 @@ def manager_dashboard(user: User) -> dict:
             "reviews": waiting_counts.get(S.UNDER_REVIEW, 0),
             "decision": waiting_counts.get(S.PENDING_DECISION, 0),
         },
-        "overdue_tickets": ticket_list(user).filter(Ticket.overdue_q(now)).order_by("due_at")[:10],
+        "overdue_tickets": ticket_list(user=user).filter(Ticket.overdue_q(now)).order_by("due_at")[:10],
     }
 
 
 def reviewer_dashboard(user: User) -> dict:
     # Only applications still under review: a withdrawn or decided one needs no more reviews.
-    return {"reviews_due": list(reviews_due(user))}
+    return {"reviews_due": list(reviews_due(user=user))}
 
 
 def registry_overview(user: User) -> dict:
     return {
-        "cluster_counts": visible_clusters(user).aggregate(
+        "cluster_counts": visible_clusters(user=user).aggregate(
             total=Count("pk"),
             provincial=Count("pk", filter=Q(level=Cluster.Level.PROVINCIAL)),
             municipal=Count("pk", filter=Q(level=Cluster.Level.MUNICIPAL)),
             featured=Count("pk", filter=Q(featured=True)),
         ),
-        "enterprise_count": visible_enterprises(user).count(),
-        "honour_counts": Honour.objects.filter(enterprise__in=visible_enterprises(user)).aggregate(
+        "enterprise_count": visible_enterprises(user=user).count(),
+        "honour_counts": Honour.objects.filter(enterprise__in=visible_enterprises(user=user)).aggregate(
             provincial=Count("pk", filter=Q(kind=Honour.Kind.PROVINCIAL_QUALITY_AWARD)),
             municipal=Count("pk", filter=Q(kind=Honour.Kind.MUNICIPAL_QUALITY_AWARD)),
             china=Count("pk", filter=Q(kind=Honour.Kind.CHINA_QUALITY_AWARD)),

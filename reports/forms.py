@@ -20,7 +20,7 @@ class SummaryForm(forms.Form):
 
     def __init__(self, data=None, *, user: User, **kwargs):
         super().__init__(data, **kwargs)
-        self.fields["region"].queryset = visible_regions(user).exclude(code__isnull=True).order_by("code")
+        self.fields["region"].queryset = visible_regions(user=user).exclude(code__isnull=True).order_by("code")
         self.fields["as_of"].initial = timezone.localdate()
         if user.jurisdiction and user.jurisdiction.code:
             self.fields["region"].initial = user.jurisdiction.code

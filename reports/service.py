@@ -17,7 +17,7 @@ WITHIN_LEVEL = RESOLVED & Q(resolved_at__lte=F("due_at"))
 
 def tickets_opened(user: User, since: datetime.date, until: datetime.date) -> QuerySet[Ticket]:
     """Visible tickets opened in the period (local dates, both ends included)."""
-    return visible_tickets(user).filter(opened_at__date__gte=since, opened_at__date__lte=until)
+    return visible_tickets(user=user).filter(opened_at__date__gte=since, opened_at__date__lte=until)
 
 
 def _percentile(durations: QuerySet, count: int, share: float) -> datetime.timedelta | None:
@@ -92,7 +92,7 @@ def service_report(user: User, *, since: datetime.date, until: datetime.date) ->
     opened = tickets.annotate(month=TruncMonth("opened_at", output_field=DateField()))
     for row in opened.values("month").annotate(n=Count("pk")).order_by():
         months.setdefault(row["month"], [0, 0])[0] = row["n"]
-    done = visible_tickets(user).filter(RESOLVED, resolved_at__date__gte=since, resolved_at__date__lte=until)
+    done = visible_tickets(user=user).filter(RESOLVED, resolved_at__date__gte=since, resolved_at__date__lte=until)
     done = done.annotate(month=TruncMonth("resolved_at", output_field=DateField()))
     for row in done.values("month").annotate(n=Count("pk")).order_by():
         months.setdefault(row["month"], [0, 0])[1] = row["n"]

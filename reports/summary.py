@@ -19,7 +19,6 @@ from clusters.models import (
     StandardRole,
     Trademark,
 )
-from clusters.selectors import regions_within
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,7 @@ class Period:
 def key_regions(region: Region, period: Period) -> QuerySet[Cluster]:
     """Active provincial and municipal key-region clusters of the region, designated by the as-of year."""
     clusters = Cluster.objects.filter(
-        county__in=list(regions_within(region).values_list("pk", flat=True)),
+        county__in=list(Region.objects.within(region).values_list("pk", flat=True)),
         level__in=Cluster.KEY_LEVELS,
         active=True,
     ).filter(Q(year_designated__isnull=True) | Q(year_designated__lte=period.as_of.year))
@@ -77,7 +76,7 @@ def quality_summary(
     # database's plans simple (nested subqueries made PostgreSQL slow on the standards count).
     cluster_ids = list(clusters.values_list("pk", flat=True))
     in_clusters = Q(enterprise__cluster__in=cluster_ids)
-    within = list(regions_within(region).values_list("pk", flat=True))
+    within = list(Region.objects.within(region).values_list("pk", flat=True))
 
     honours = _counts(
         Honour.objects.filter(in_clusters, period.dates("date")),

@@ -74,7 +74,7 @@ def summary(request: HttpRequest) -> HttpResponse:
 
 @permission_required("clusters.view_cluster", raise_exception=True)
 def cluster_report(request: HttpRequest, pk: int) -> HttpResponse:
-    cluster = get_cluster_for_user(request.user, pk)
+    cluster = get_cluster_for_user(user=request.user, pk=pk)
     report = build_cluster_report(cluster, request.user)
     rows = report["rows"]
     if fmt := export_requested(request):
@@ -189,10 +189,10 @@ SCORE_BUCKETS = [(low, low + 100) for low in range(0, 1000, 100)]
 
 @permission_required("assistance.view_awardapplication", raise_exception=True)
 def award_report(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = get_cycle_for_user(request.user, pk)
-    ranking = list(cycle_ranking(request.user, cycle))
+    cycle = get_cycle_for_user(user=request.user, pk=pk)
+    ranking = list(cycle_ranking(user=request.user, cycle=cycle))
     counts = dict(
-        visible_applications(request.user)
+        visible_applications(user=request.user)
         .filter(cycle=cycle)
         .values_list("status")
         .annotate(n=Count("pk", distinct=True))

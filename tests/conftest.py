@@ -1,6 +1,7 @@
 """Standard users and regions shared by the whole suite."""
 
 import pytest
+from django.contrib.auth.models import Permission
 
 from clusters.models import Region
 from tests.factories import ClusterFactory, EnterpriseFactory, UserFactory
@@ -44,6 +45,16 @@ def reviewer(city):
 @pytest.fixture
 def admin_user(db):
     return UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def read_only(county):
+    """An auditor of 迁安市 who may view every record of the registry and the casework, and change none."""
+    user = UserFactory(username="auditor", jurisdiction=county)
+    user.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label__in=("clusters", "assistance"), codename__startswith="view_")
+    )
+    return user
 
 
 @pytest.fixture

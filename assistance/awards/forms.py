@@ -25,7 +25,7 @@ class ApplicationForm(forms.ModelForm):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = visible_enterprises(user).order_by("name")
+        self.fields["enterprise"].queryset = visible_enterprises(user=user).order_by("name")
         self.fields["cycle"].queryset = AwardCycle.objects.select_related("programme").filter(programme__active=True)
         self.fields["self_score"].help_text = _("0 to 1000, on the rubric of the cycle.")
         if self.instance.pk:

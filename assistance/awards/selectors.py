@@ -1,6 +1,7 @@
 """Reads of award cycles, applications and reviews, under the jurisdiction and blind-review rules."""
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Avg,
     BooleanField,
@@ -15,48 +16,48 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import RowNumber
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from clusters.models import User
-from clusters.selectors import scope_region_ids
+from clusters.selectors import in_jurisdiction
 
 from ..models import Attachment
+from . import services
 from .models import AwardApplication, AwardCycle, Review, ReviewerAssignment
 
 SUBMITTED = Q(assignments__withdrawn_at__isnull=True, assignments__review__submitted_at__isnull=False)
 
 
-def is_reviewer_only(user: User) -> bool:
+def is_reviewer_only(*, user: User) -> bool:
     return user.has_perm("assistance.review_application") and not user.has_perm("assistance.view_awardapplication")
 
 
-def _live_assignments(user: User) -> QuerySet[ReviewerAssignment]:
+def visible_assignments(*, user: User) -> QuerySet[ReviewerAssignment]:
+    """A reviewer's own assignments, those they have not withdrawn from (by a declared conflict or otherwise)."""
     return ReviewerAssignment.objects.filter(reviewer=user, withdrawn_at__isnull=True)
 
 
-def assigned_applications(user: User) -> QuerySet[AwardApplication]:
+def assigned_applications(*, user: User) -> QuerySet[AwardApplication]:
     """The applications a reviewer is assigned to (and has not withdrawn from), whether or not declared yet.
 
     A subquery rather than a join, so that nothing computed over the application's assignments is
     narrowed to the reviewer's own row by accident.
     """
-    return AwardApplication.objects.filter(pk__in=_live_assignments(user).values("application"))
+    return AwardApplication.objects.filter(pk__in=visible_assignments(user=user).values("application"))
 
 
-def visible_applications(user: User) -> QuerySet[AwardApplication]:
+def visible_applications(*, user: User) -> QuerySet[AwardApplication]:
     """Applications whose content the user may see: staff those of enterprises in their jurisdiction;
     reviewers those assigned to them, once they have declared no conflict of interest."""
     if user.has_perm("assistance.view_awardapplication"):
-        scope = scope_region_ids(user)
-        applications = AwardApplication.objects.all()
-        return applications if scope is None else applications.filter(enterprise__county__in=scope)
+        return in_jurisdiction(queryset=AwardApplication.objects.all(), user=user, region="enterprise__county")
     if user.has_perm("assistance.review_application"):
-        declared = _live_assignments(user).filter(no_conflict_declared_at__isnull=False)
+        declared = visible_assignments(user=user).filter(no_conflict_declared_at__isnull=False)
         return AwardApplication.objects.filter(pk__in=declared.values("application"))
     return AwardApplication.objects.none()
 
 
-def with_scores(queryset: QuerySet[AwardApplication]) -> QuerySet[AwardApplication]:
+def with_scores(*, queryset: QuerySet[AwardApplication]) -> QuerySet[AwardApplication]:
     """Mean, lowest and highest submitted review totals, their count, and the disagreement flag, in SQL."""
     spread = settings.REVIEW_DISAGREEMENT_POINTS
     return queryset.annotate(
@@ -71,29 +72,35 @@ def with_scores(queryset: QuerySet[AwardApplication]) -> QuerySet[AwardApplicati
     )
 
 
-def application_list(user: User) -> QuerySet[AwardApplication]:
+def application_list(*, user: User) -> QuerySet[AwardApplication]:
     """The applications the user may list. A reviewer's rows carry no scores at all: reviews are blind."""
     related = ("enterprise", "enterprise__cluster", "enterprise__county", "cycle", "cycle__programme", "prepared_by")
-    if is_reviewer_only(user):
-        return assigned_applications(user).select_related(*related)
-    return with_scores(visible_applications(user).select_related(*related))
+    if is_reviewer_only(user=user):
+        return assigned_applications(user=user).select_related(*related)
+    return with_scores(queryset=visible_applications(user=user).select_related(*related))
 
 
-def get_application_for_user(user: User, pk: int) -> AwardApplication:
-    try:
-        return application_list(user).get(pk=pk)
-    except AwardApplication.DoesNotExist:
-        raise Http404 from None
+def get_application_for_user(*, user: User, pk: int) -> AwardApplication:
+    """The application if the user's list would show it, else 404."""
+    return get_object_or_404(application_list(user=user), pk=pk)
 
 
-def visible_cycles(user: User) -> QuerySet[AwardCycle]:
-    if is_reviewer_only(user):
-        return AwardCycle.objects.filter(applications__in=assigned_applications(user)).distinct()
+def get_rw_application_for_user(*, user: User, pk: int) -> AwardApplication:
+    """The application as `get_application_for_user` finds it, or 403 when the user neither prepares nor manages."""
+    application = get_application_for_user(user=user, pk=pk)
+    if not services.application_roles(user, application):
+        raise PermissionDenied
+    return application
+
+
+def visible_cycles(*, user: User) -> QuerySet[AwardCycle]:
+    if is_reviewer_only(user=user):
+        return AwardCycle.objects.filter(applications__in=assigned_applications(user=user)).distinct()
     return AwardCycle.objects.all()
 
 
-def cycle_list(user: User) -> QuerySet[AwardCycle]:
-    applications = Q(applications__in=visible_applications(user))
+def cycle_list(*, user: User) -> QuerySet[AwardCycle]:
+    applications = Q(applications__in=visible_applications(user=user))
     decided = Q(applications__status__in=(AwardApplication.Status.APPROVED, AwardApplication.Status.REJECTED))
     reviewed = Q(
         applications__status__in=(
@@ -103,7 +110,7 @@ def cycle_list(user: User) -> QuerySet[AwardCycle]:
         )
     )
     return (
-        visible_cycles(user)
+        visible_cycles(user=user)
         .select_related("programme", "rubric")
         .annotate(
             application_count=Count("applications", filter=applications, distinct=True),
@@ -113,14 +120,12 @@ def cycle_list(user: User) -> QuerySet[AwardCycle]:
     )
 
 
-def get_cycle_for_user(user: User, pk: int) -> AwardCycle:
-    try:
-        return cycle_list(user).get(pk=pk)
-    except AwardCycle.DoesNotExist:
-        raise Http404 from None
+def get_cycle_for_user(*, user: User, pk: int) -> AwardCycle:
+    """The cycle if the user's list would show it, else 404."""
+    return get_object_or_404(cycle_list(user=user), pk=pk)
 
 
-def cycle_ranking(user: User, cycle: AwardCycle) -> list[AwardApplication]:
+def cycle_ranking(*, user: User, cycle: AwardCycle) -> list[AwardApplication]:
     """The cycle's reviewed applications by mean score, best first, with their rank in the whole cycle.
 
     The rank is counted over every application of the cycle, so that "within the quota" means the
@@ -128,7 +133,7 @@ def cycle_ranking(user: User, cycle: AwardCycle) -> list[AwardApplication]:
     """
     ranked = (
         with_scores(
-            AwardApplication.objects.filter(
+            queryset=AwardApplication.objects.filter(
                 cycle=cycle,
                 status__in=(
                     AwardApplication.Status.UNDER_REVIEW,
@@ -142,19 +147,19 @@ def cycle_ranking(user: User, cycle: AwardCycle) -> list[AwardApplication]:
         .annotate(rank=Window(RowNumber(), order_by=[F("mean_score").desc(), F("pk").asc()]))
         .order_by("-mean_score", "pk")
     )
-    visible = set(visible_applications(user).filter(cycle=cycle).values_list("pk", flat=True))
+    visible = set(visible_applications(user=user).filter(cycle=cycle).values_list("pk", flat=True))
     return [application for application in ranked if application.pk in visible]
 
 
-def cycle_status_counts(user: User, cycle: AwardCycle) -> list[tuple[str, int]]:
+def cycle_status_counts(*, user: User, cycle: AwardCycle) -> list[tuple[str, int]]:
     """How many of the cycle's applications the user may see are in each status, every status listed."""
     counts = dict(
-        visible_applications(user).filter(cycle=cycle).order_by().values_list("status").annotate(n=Count("pk"))
+        visible_applications(user=user).filter(cycle=cycle).order_by().values_list("status").annotate(n=Count("pk"))
     )
     return [(label, counts.get(value, 0)) for value, label in AwardApplication.Status.choices]
 
 
-def reviews_side_by_side(application: AwardApplication) -> dict:
+def reviews_side_by_side(*, application: AwardApplication) -> dict:
     """Every submitted review with its per-category scores, for managers only."""
     reviews = list(
         Review.objects.filter(
@@ -182,33 +187,33 @@ def reviews_side_by_side(application: AwardApplication) -> dict:
     return {"reviews": reviews, "rows": rows}
 
 
-def my_assignments(user: User) -> QuerySet[ReviewerAssignment]:
+def my_assignments(*, user: User) -> QuerySet[ReviewerAssignment]:
     return (
-        _live_assignments(user)
+        visible_assignments(user=user)
         .select_related("application__enterprise", "application__cycle__programme", "review")
         .order_by("application__cycle__closes_at", "pk")
     )
 
 
-def reviews_due(user: User) -> QuerySet[ReviewerAssignment]:
+def reviews_due(*, user: User) -> QuerySet[ReviewerAssignment]:
     """The reviewer's assignments still to be done: the application is under review and their review not submitted."""
     return (
-        my_assignments(user)
+        my_assignments(user=user)
         .filter(application__status=AwardApplication.Status.UNDER_REVIEW)
         .exclude(review__submitted_at__isnull=False)
     )
 
 
-def get_assignment_for_reviewer(user: User, pk: int) -> ReviewerAssignment:
-    try:
-        return my_assignments(user).select_related("application__cycle__rubric").get(pk=pk)
-    except ReviewerAssignment.DoesNotExist:
-        raise Http404 from None
+def get_assignment_for_user(*, user: User, pk: int) -> ReviewerAssignment:
+    """The reviewer's own live assignment, else 404."""
+    return get_object_or_404(my_assignments(user=user).select_related("application__cycle__rubric"), pk=pk)
 
 
-def get_document_for_user(user: User, pk: int) -> Attachment:
-    """An application's document is visible exactly when its application is (to a reviewer, when assigned)."""
-    document = Attachment.objects.filter(pk=pk, application__isnull=False).first()
-    if document is None or not visible_applications(user).filter(pk=document.application_id).exists():
-        raise Http404
-    return document
+def visible_documents(*, user: User) -> QuerySet[Attachment]:
+    """Documents of the applications whose content the user may see (a reviewer's, once declared)."""
+    return Attachment.objects.filter(application__in=visible_applications(user=user).values("pk"))
+
+
+def get_document_for_user(*, user: User, pk: int) -> Attachment:
+    """An application's document when its application is visible to the user, else 404."""
+    return get_object_or_404(visible_documents(user=user), pk=pk)

@@ -37,9 +37,10 @@ from .selectors import (
     cycle_ranking,
     cycle_status_counts,
     get_application_for_user,
-    get_assignment_for_reviewer,
+    get_assignment_for_user,
     get_cycle_for_user,
     get_document_for_user,
+    get_rw_application_for_user,
     is_reviewer_only,
     my_assignments,
     reviews_due,
@@ -87,38 +88,38 @@ def award_home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not _can_see_awards(user):
         raise PermissionDenied
-    context = {"reviewer_only": is_reviewer_only(user)}
+    context = {"reviewer_only": is_reviewer_only(user=user)}
     if user.has_perm("assistance.review_application"):
-        context["assignments"] = list(reviews_due(user))
+        context["assignments"] = list(reviews_due(user=user))
     if user.has_perm("assistance.manage_application"):
-        applications = select_application_list(user)
+        applications = select_application_list(user=user)
         S = AwardApplication.Status
         context["waiting_eligibility"] = applications.filter(status=S.SUBMITTED).order_by("submitted_at")[:20]
         context["waiting_reviews"] = applications.filter(status=S.UNDER_REVIEW).order_by("submitted_at")[:20]
         context["waiting_decision"] = applications.filter(status=S.PENDING_DECISION).order_by("submitted_at")[:20]
     if user.has_perm("assistance.add_awardapplication"):
         context["my_applications"] = (
-            select_application_list(user).filter(prepared_by=user).exclude(status__in=AwardApplication.FINAL)[:20]
+            select_application_list(user=user).filter(prepared_by=user).exclude(status__in=AwardApplication.FINAL)[:20]
         )
     if not context["reviewer_only"]:
-        context["open_cycles"] = [c for c in select_cycle_list(user) if c.is_open()]
+        context["open_cycles"] = [c for c in select_cycle_list(user=user) if c.is_open()]
     return render(request, "assistance/award_home.html", context)
 
 
 @permission_required("assistance.view_awardapplication", raise_exception=True)
 def cycle_list(request: HttpRequest) -> HttpResponse:
-    cycles = select_cycle_list(request.user).order_by("-year", "programme__name")
+    cycles = select_cycle_list(user=request.user).order_by("-year", "programme__name")
     return render(request, "assistance/cycle_list.html", {"page": paginate(request, cycles), "now": timezone.now()})
 
 
 @permission_required("assistance.view_awardapplication", raise_exception=True)
 def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = get_cycle_for_user(request.user, pk)
+    cycle = get_cycle_for_user(user=request.user, pk=pk)
     context = {
         "cycle": cycle,
-        "ranking": cycle_ranking(request.user, cycle),
+        "ranking": cycle_ranking(user=request.user, cycle=cycle),
         "categories": cycle.rubric.categories.all(),
-        "status_counts": cycle_status_counts(request.user, cycle),
+        "status_counts": cycle_status_counts(user=request.user, cycle=cycle),
     }
     return render(request, "assistance/cycle_detail.html", context)
 
@@ -127,14 +128,14 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def application_list(request: HttpRequest) -> HttpResponse:
     if not _can_see_awards(request.user):
         raise PermissionDenied
-    reviewer_only = is_reviewer_only(request.user)
-    queryset = select_application_list(request.user).order_by(*APPLICATION_ORDER)
+    reviewer_only = is_reviewer_only(user=request.user)
+    queryset = select_application_list(user=request.user).order_by(*APPLICATION_ORDER)
     filter_class = ReviewerApplicationFilter if reviewer_only else ApplicationFilter
     application_filter = filter_class(request.GET or None, queryset=queryset, request=request)
     if fmt := export_requested(request):
         if reviewer_only:
             # Their own reviews, of the applications their filtered list shows, in the list's order.
-            rows = my_assignments(request.user).filter(application__in=application_filter.qs.values("pk"))
+            rows = my_assignments(user=request.user).filter(application__in=application_filter.qs.values("pk"))
             rows = rows.order_by("-application__cycle__year", "-application__submitted_at", "-application__pk")
             return export_response(fmt, rows, OWN_REVIEW_COLUMNS, stem="my-reviews", title=_("My reviews"))
         return export_response(
@@ -151,15 +152,15 @@ def application_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    if is_reviewer_only(user):
+    if is_reviewer_only(user=user):
         # Reviewers reach the application only through their review page, after declaring no conflict.
-        assignment = my_assignments(user).filter(application_id=pk).first()
+        assignment = my_assignments(user=user).filter(application_id=pk).first()
         if assignment is None:
             raise Http404
         return redirect("assistance:review", pk=assignment.pk)
     if not user.has_perm("assistance.view_awardapplication"):
         raise PermissionDenied
-    application = get_application_for_user(user, pk)
+    application = get_application_for_user(user=user, pk=pk)
     steps = services.allowed_steps(user, application)
     is_manager = user.has_perm("assistance.manage_application")
     context = {
@@ -168,7 +169,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "revisions": application.revisions.select_related("created_by"),
         "documents": application.attachments.select_related("uploaded_by"),
         "assignments": application.assignments.select_related("reviewer") if is_manager else None,
-        "side_by_side": reviews_side_by_side(application) if is_manager else None,
+        "side_by_side": reviews_side_by_side(application=application) if is_manager else None,
         "exceptions": application.deadline_exceptions.select_related("granted_by"),
         "decision": getattr(application, "decision", None) if hasattr(application, "decision") else None,
         "steps": [{"name": s, "label": services.STEP_LABELS[s], "form": STEP_FORMS[s](prefix=s)} for s in steps],
@@ -202,7 +203,7 @@ def application_create(request: HttpRequest) -> HttpResponse:
 
 @permission_required("assistance.change_awardapplication", raise_exception=True)
 def application_update(request: HttpRequest, pk: int) -> HttpResponse:
-    application = get_application_for_user(request.user, pk)
+    application = get_rw_application_for_user(user=request.user, pk=pk)
     if application.status not in (AwardApplication.Status.DRAFT, AwardApplication.Status.RETURNED):
         messages.error(request, _("Only a draft or a returned application can be edited."))
         return redirect(application)
@@ -250,7 +251,7 @@ def application_step(request: HttpRequest, pk: int, action: str) -> HttpResponse
         raise Http404
     if not request.user.has_perm("assistance.view_awardapplication"):
         raise PermissionDenied
-    application = get_application_for_user(request.user, pk)
+    application = get_application_for_user(user=request.user, pk=pk)
     form = STEP_FORMS[action](request.POST, prefix=action)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -267,7 +268,7 @@ def application_step(request: HttpRequest, pk: int, action: str) -> HttpResponse
 @require_POST
 @permission_required("assistance.manage_application", raise_exception=True)
 def application_add_reviewer(request: HttpRequest, pk: int) -> HttpResponse:
-    application = get_application_for_user(request.user, pk)
+    application = get_rw_application_for_user(user=request.user, pk=pk)
     form = AddReviewerForm(request.POST)
     if form.is_valid():
         try:
@@ -285,7 +286,7 @@ def application_add_reviewer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("assistance.manage_application", raise_exception=True)
 def application_exception(request: HttpRequest, pk: int) -> HttpResponse:
-    application = get_application_for_user(request.user, pk)
+    application = get_rw_application_for_user(user=request.user, pk=pk)
     form = ExceptionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -306,7 +307,7 @@ def application_exception(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permission_required("assistance.change_awardapplication", raise_exception=True)
 def application_attach(request: HttpRequest, pk: int) -> HttpResponse:
-    application = get_application_for_user(request.user, pk)
+    application = get_rw_application_for_user(user=request.user, pk=pk)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose a file to attach."))
@@ -324,13 +325,13 @@ def application_attach(request: HttpRequest, pk: int) -> HttpResponse:
 
 def document_download(request: HttpRequest, pk: int) -> HttpResponse:
     """An application's document, for whoever may see the application."""
-    return download_response(get_document_for_user(request.user, pk))
+    return download_response(get_document_for_user(user=request.user, pk=pk))
 
 
 @permission_required("assistance.review_application", raise_exception=True)
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     """The reviewer's page: first the declaration, then the application and their own scores only."""
-    assignment = get_assignment_for_reviewer(request.user, pk)
+    assignment = get_assignment_for_user(user=request.user, pk=pk)
     application = assignment.application
     if not assignment.no_conflict_declared_at:
         form = DeclarationForm(request.POST or None)

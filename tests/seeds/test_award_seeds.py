@@ -227,13 +227,13 @@ class TestTheSeededAwards:
         manager = User.objects.get(username="staff_manager")
         for year in (2020, 2021):
             cycle = AwardCycle.objects.get(year=year)
-            ranking = cycle_ranking(manager, cycle)
+            ranking = cycle_ranking(user=manager, cycle=cycle)
             within = {a.pk for a in ranking if a.rank <= cycle.quota}
             approved = set(cycle.applications.filter(status=S.APPROVED).values_list("pk", flat=True))
             assert within == approved, year
 
     def test_the_sample_pending_decision_shows_reviewers_disagreeing(self):
-        pending = with_scores(AwardApplication.objects.filter(status=S.PENDING_DECISION)).get()
+        pending = with_scores(queryset=AwardApplication.objects.filter(status=S.PENDING_DECISION)).get()
         assert pending.disagreement
         assert pending.max_score - pending.min_score > settings.REVIEW_DISAGREEMENT_POINTS
 
