@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -186,16 +188,33 @@ def ticket_transition(request: HttpRequest, pk: int, action: str) -> HttpRespons
     try:
         # A role that may not take the action is refused (403) before its form is even read.
         services.ticket_check(user=request.user, ticket=ticket, action=action)
-        form = action_form(action, request.POST, user=request.user, ticket=ticket)
-        if not form.is_valid():
-            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-            return redirect(ticket)
-        TRANSITION_SERVICES[action](ticket_id=ticket.pk, user=request.user, **form.cleaned_data)
     except ValidationError as error:
         messages.error(request, _errors(error))
         return redirect(ticket)
-    messages.success(request, _("%(action)s: done.") % {"action": services.ACTION_LABELS[action]})
-    return redirect(ticket)
+    return step_response(
+        request,
+        record=ticket,
+        form=action_form(action, request.POST, user=request.user, ticket=ticket),
+        label=services.ACTION_LABELS[action],
+        take=lambda data: TRANSITION_SERVICES[action](ticket_id=ticket.pk, user=request.user, **data),
+    )
+
+
+def step_response(request: HttpRequest, *, record, form, label: str, take: Callable[[dict], object]) -> HttpResponse:
+    """Validate a lifecycle step's form and take the step through its service (both workflows' pages use this).
+
+    A form error or a refusal of the service becomes a message on the record's page; PermissionDenied is the 403.
+    """
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(record)
+    try:
+        take(form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+        return redirect(record)
+    messages.success(request, _("%(action)s: done.") % {"action": label})
+    return redirect(record)
 
 
 @require_POST

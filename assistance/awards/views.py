@@ -16,6 +16,7 @@ from config.pagination import paginate
 
 from ..attachments import download_response
 from ..forms import AttachmentForm
+from ..views import step_response
 from . import services
 from .filters import ApplicationFilter, ReviewerApplicationFilter
 from .forms import (
@@ -252,17 +253,13 @@ def application_step(request: HttpRequest, pk: int, action: str) -> HttpResponse
     if not request.user.has_perm("assistance.view_awardapplication"):
         raise PermissionDenied
     application = get_application_for_user(user=request.user, pk=pk)
-    form = STEP_FORMS[action](request.POST, prefix=action)
-    if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect(application)
-    try:
-        STEP_SERVICES[action](application, request.user, form.cleaned_data)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(application)
-    messages.success(request, _("%(step)s: done.") % {"step": services.STEP_LABELS[action]})
-    return redirect(application)
+    return step_response(
+        request,
+        record=application,
+        form=STEP_FORMS[action](request.POST, prefix=action),
+        label=services.STEP_LABELS[action],
+        take=lambda data: STEP_SERVICES[action](application, request.user, data),
+    )
 
 
 @require_POST

@@ -19,6 +19,7 @@ from ..models import (
     TicketEvent,
     Visit,
 )
+from ..services import TICKETS
 from .common import TANGSHAN_TZ, Context, TeamSeed, _get, by_name, expert_for, sample_enterprises
 from .visits import upsert_visit
 
@@ -35,6 +36,16 @@ class EventSpec:
     actor: User
     at: dt.datetime
     note: str = ""
+
+
+def timeline(created_by: User, opened_at: dt.datetime, steps) -> list[EventSpec]:
+    """A ticket's events from its actions (action, actor, at, note): the lifecycle table gives each one's statuses,
+    as the services take them, so a seeded timeline never holds a step the lifecycle would refuse."""
+    events = [EventSpec("create", "", S.NEW, created_by, opened_at)]
+    for action, actor, at, note in steps:
+        status = events[-1].to_status
+        events.append(EventSpec(action, status, TICKETS.next_status(action, status), actor, at, note))
+    return events
 
 
 @dataclass(frozen=True)
@@ -156,22 +167,14 @@ def plan_tickets(data: Mapping[str, Any], ctx: Context) -> list[TicketSpec]:
         created_by = assignee if channel == Ticket.Channel.VISIT else team_seed.leader
         satisfaction = rules["satisfaction"][i % len(rules["satisfaction"])]
         resolve_note = "回访时现场解决。" if visit == "worked" else ""
-        events = [
-            EventSpec("create", "", S.NEW, created_by, opened_at),
-            EventSpec(
-                "assign",
-                S.NEW,
-                S.ASSIGNED,
-                dispatcher,
-                assigned_at,
-                f"交{team_seed.team.name}办理，由{assignee.display_name}承办。",
-            ),
-            EventSpec("start", S.ASSIGNED, S.IN_PROGRESS, assignee, started_at),
-            EventSpec("resolve", S.IN_PROGRESS, S.RESOLVED, assignee, resolved_at, resolve_note),
+        steps = [
+            ("assign", dispatcher, assigned_at, f"交{team_seed.team.name}办理，由{assignee.display_name}承办。"),
+            ("start", assignee, started_at, ""),
+            ("resolve", assignee, resolved_at, resolve_note),
         ]
         if closed_at:
-            note = f"企业确认问题已解决，满意度{satisfaction}分。"
-            events.append(EventSpec("close", S.RESOLVED, S.CLOSED, dispatcher, closed_at, note))
+            steps.append(("close", dispatcher, closed_at, f"企业确认问题已解决，满意度{satisfaction}分。"))
+        events = timeline(created_by, opened_at, steps)
         specs.append(
             TicketSpec(
                 index=i,

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from clusters.models import Enterprise, Honour, User
@@ -28,7 +29,7 @@ from ..models import (
     ReviewScore,
     RubricCategory,
 )
-from ..services import reviewer_conflict
+from ..services import APPLICATIONS, reviewer_conflict
 from .common import _get, local
 
 S = AwardApplication.Status
@@ -102,19 +103,29 @@ def plan_application(
     chain: list[EventSpec] = []
     status = S.DRAFT
 
-    def step(action: str, to_status: str, actor: User | None, at: dt.datetime, note: str = "") -> None:
+    def step(action: str, actor: User | None, at: dt.datetime, note: str = "") -> None:
+        """Add the event of one action; its statuses come from the lifecycle table, as the services take it."""
         nonlocal status
         if chain and at < chain[-1].at:
             raise SeedError(f"{label}: its {action} at {at} comes before the {chain[-1].action} before it.")
-        chain.append(EventSpec(action, status if action != "create" else "", to_status, actor, at, note))
+        if action == "create":
+            from_status, to_status = "", S.DRAFT
+        elif action == "assign":
+            from_status = to_status = status
+        else:
+            try:
+                from_status, to_status = status, APPLICATIONS.next_status(action, status)
+            except ValidationError as error:
+                raise SeedError(f"{label}: its {action} is not a step the lifecycle takes from {status!r}.") from error
+        chain.append(EventSpec(action, from_status, to_status, actor, at, note))
         status = to_status
 
-    step("create", S.DRAFT, preparer, created)
+    step("create", preparer, created)
     for number, submitted in enumerate(submissions, start=1):
-        step("submit", S.SUBMITTED, preparer, submitted, f"第{number}版")
+        step("submit", preparer, submitted, f"第{number}版")
         if number <= len(returns):
             back = returns[number - 1]
-            step("return", S.RETURNED, _get(users, back["by"], "user"), local(back["at"]), back["reason"])
+            step("return", _get(users, back["by"], "user"), local(back["at"]), back["reason"])
 
     exception = None
     if "exception" in spec:
@@ -140,8 +151,8 @@ def plan_application(
         for index, reviewer in enumerate(reviewers):
             if reviewer_conflict(reviewer, enterprise):
                 raise SeedError(f"{label}: {reviewer.username} belongs to the enterprise and may not review it.")
-            step("assign", status, accepted_by, accepted + dt.timedelta(seconds=index), reviewer.display_name)
-        step("accept", S.UNDER_REVIEW, accepted_by, accepted + dt.timedelta(seconds=len(reviewers)))
+            step("assign", accepted_by, accepted + dt.timedelta(seconds=index), reviewer.display_name)
+        step("accept", accepted_by, accepted + dt.timedelta(seconds=len(reviewers)))
     elif reviewers:
         raise SeedError(f"{label}: reviewers are given but the application was never accepted.")
 
@@ -166,7 +177,7 @@ def plan_application(
         )
     done = [r.submitted for r in reviews.values() if r.submitted]
     if accepted is not None and len(done) == len(reviewers):
-        step("complete", S.PENDING_DECISION, None, max(done))
+        step("complete", None, max(done))
 
     decision = None
     if "decision" in spec:
@@ -178,18 +189,12 @@ def plan_application(
         }
         if status != S.PENDING_DECISION or decision["outcome"] not in OUTCOME_ACTIONS:
             raise SeedError(f"{label}: only an application pending decision is approved or rejected.")
-        step(
-            OUTCOME_ACTIONS[decision["outcome"]],
-            decision["outcome"],
-            decision["by"],
-            decision["at"],
-            decision["reason"],
-        )
+        step(OUTCOME_ACTIONS[decision["outcome"]], decision["by"], decision["at"], decision["reason"])
     if "withdrawn" in spec:
         withdrawn = spec["withdrawn"]
         if status in AwardApplication.FINAL:
             raise SeedError(f"{label}: a decided application cannot be withdrawn.")
-        step("withdraw", S.WITHDRAWN, _get(users, withdrawn["by"], "user"), local(withdrawn["at"]), withdrawn["reason"])
+        step("withdraw", _get(users, withdrawn["by"], "user"), local(withdrawn["at"]), withdrawn["reason"])
     if status != spec["status"]:
         raise SeedError(f"{label}: its timeline ends {status!r}, but awards.toml says {spec['status']!r}.")
 
