@@ -79,7 +79,7 @@ class Step:
 
 @dataclass
 class Lifecycle:
-    """A workflow: its table, the roles a user holds on a record, and where its events are kept.
+    """A workflow: its table and the roles a user holds on a record; its events are the record's `events`.
 
     `state_error` and `role_error` are the messages for an action that the record's status does not
     allow and for a role that may not take it; `on_save` is called on the record before each save
@@ -87,8 +87,6 @@ class Lifecycle:
     """
 
     model: type[models.Model]
-    event_model: type[models.Model]
-    record_field: str
     transitions: tuple[Transition, ...]
     roles: Callable[[Any, Any], set[str]]
     state_error: str | Promise
@@ -96,8 +94,13 @@ class Lifecycle:
     related: tuple[str, ...] = ()
     on_save: Callable[[Any, Any], None] | None = None
     actions: tuple[str, ...] = field(init=False)
+    event_model: type[models.Model] = field(init=False)
+    record_field: str = field(init=False)
 
     def __post_init__(self) -> None:
+        # The timeline is the record's `events`: a LifecycleEvent with a foreign key to the record.
+        events = self.model._meta.get_field("events")
+        self.event_model, self.record_field = events.related_model, events.field.name
         # The actions users take, in the table's order; system-only actions are never offered.
         self.actions = tuple(dict.fromkeys(t.action for t in self.transitions if t.roles))
 

@@ -26,7 +26,6 @@ from .models import (
     TeamMembership,
     Ticket,
     TicketCounter,
-    TicketEvent,
     Visit,
 )
 
@@ -92,8 +91,6 @@ def _touch(ticket: Ticket, user: User | None) -> None:
 
 TICKETS = Lifecycle(
     model=Ticket,
-    event_model=TicketEvent,
-    record_field="ticket",
     transitions=TRANSITIONS,
     roles=ticket_roles,
     state_error=gettext_lazy("A ticket that is %(status)s cannot be moved this way."),

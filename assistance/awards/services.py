@@ -18,7 +18,6 @@ from ..lifecycle import Lifecycle, Requirement, Transition, transition
 from ..models import Attachment
 from ..services import absolute_link
 from .models import (
-    ApplicationEvent,
     ApplicationRevision,
     AwardApplication,
     AwardCycle,
@@ -81,8 +80,6 @@ def application_roles(user: User, application: AwardApplication) -> set[str]:
 
 APPLICATIONS = Lifecycle(
     model=AwardApplication,
-    event_model=ApplicationEvent,
-    record_field="application",
     transitions=STEPS,
     roles=application_roles,
     state_error=gettext_lazy("An application that is %(status)s cannot be moved this way."),
