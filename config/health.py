@@ -11,7 +11,6 @@ import logging
 import uuid
 from collections.abc import Callable
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
@@ -21,21 +20,16 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from assistance.backups import file_storage_aliases
+
 logger = logging.getLogger(__name__)
 
 OK = "ok"
 NOT_CHECKED = "not checked"
-# Storages that hold files the application writes; static files are built by collectstatic, not written.
-READ_ONLY_STORAGES = {"staticfiles"}
 
 
 class CheckFailed(Exception):
     """A check's short, public reason for failing."""
-
-
-def file_storage_aliases() -> list[str]:
-    """The aliases of the configured storages that hold uploaded or generated files."""
-    return [alias for alias in settings.STORAGES if alias not in READ_ONLY_STORAGES]
 
 
 def check_database() -> None:
