@@ -88,3 +88,12 @@ def test_every_environment_variable_the_code_reads_is_in_env_example():
     listed = set(LISTED.findall((ROOT / ".env.example").read_text(encoding="utf-8")))
     assert {"STORAGE_BACKEND", "ADMINS", "GUNICORN_WORKERS"} <= read
     assert read - listed == set()
+
+
+def test_the_runbook_explains_every_variable_in_both_languages():
+    runbook = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    chinese, english = runbook.split("\n## English\n")
+    listed = set(LISTED.findall((ROOT / ".env.example").read_text(encoding="utf-8")))
+    for half in (chinese, english):
+        table_rows = set(re.findall(r"^\| `([A-Z][A-Z0-9_]*)` \|", half, re.MULTILINE))
+        assert listed - table_rows == set()
