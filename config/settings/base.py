@@ -194,8 +194,8 @@ LOGGING = {
         },
     },
     "root": {"handlers": ["console", *(["mail_admins"] if ADMINS else [])], "level": LOG_LEVEL},
-    # Django's own logger reaches the handlers above through the root only (its default handlers would
-    # mail every error twice); runserver's request lines keep Django's default handler.
+    # Django's loggers (django.request, django.server, ...) reach the handlers above through the root only:
+    # Django's default handlers would mail every error a second time.
     "loggers": {"django": {"handlers": [], "level": LOG_LEVEL, "propagate": True}},
 }
 # The load balancer probes /health/ over plain HTTP, straight to the app server.

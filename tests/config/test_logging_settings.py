@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core import mail
 logging.getLogger("assistance").error("The ticket could not be saved")
 logging.getLogger("assistance").warning("Only a warning")
+logging.getLogger("django.request").error("Internal Server Error: /reports/")
 print(json.dumps({
     "admins": settings.ADMINS,
     "email_timeout": settings.EMAIL_TIMEOUT,
@@ -44,8 +45,12 @@ def test_errors_are_mailed_to_the_admins_when_they_are_set():
     seen = json.loads(result.stdout)
     assert seen["admins"] == [["Wang Fang", "wang.fang@example.gov.cn"]]
     assert "mail_admins" in seen["root_handlers"]
-    assert seen["mails"] == ["[Django] ERROR: The ticket could not be saved"]
-    assert seen["recipients"] == [["wang.fang@example.gov.cn"]]
+    # One mail per error: Django's own error handler does not mail a second time.
+    assert seen["mails"] == [
+        "[Django] ERROR: The ticket could not be saved",
+        "[Django] ERROR: Internal Server Error: /reports/",
+    ]
+    assert seen["recipients"] == [["wang.fang@example.gov.cn"]] * 2
 
 
 def test_without_admins_nothing_is_mailed():
