@@ -5,7 +5,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_int, env_str
+from .env import env_admins, env_choice, env_int, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -106,15 +106,44 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+
+# --- Files -------------------------------------------------------------------------------------------
+# Uploaded and generated files go through the storage API: "default" for generated files, "private" for
+# attachments (served only through checked views). On the filesystem by default; STORAGE_BACKEND=s3
+# puts both in one S3-compatible bucket, under separate prefixes, so several app servers share them.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
+STORAGE_BACKEND = env_choice("STORAGE_BACKEND", "filesystem", ["filesystem", "s3"])
+if STORAGE_BACKEND == "s3":
+    _s3 = {
+        "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME", required=True),
+        "endpoint_url": env_str("AWS_S3_ENDPOINT_URL"),
+        "region_name": env_str("AWS_S3_REGION_NAME"),
+        "access_key": env_str("AWS_ACCESS_KEY_ID"),
+        "secret_key": env_str("AWS_SECRET_ACCESS_KEY"),
+        "addressing_style": env_choice("AWS_S3_ADDRESSING_STYLE", "auto", ["auto", "path", "virtual"]),
+        "file_overwrite": False,
+        "default_acl": None,
+        "querystring_auth": True,
+    }
+    _FILE_STORAGES = {
+        "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**_s3, "location": "media"}},
+        "private": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**_s3, "location": "private"}},
+    }
+else:
+    _FILE_STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **_FILE_STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
-    },
 }
+# --- end of files ------------------------------------------------------------------------------------
+
 # Attachments: largest accepted upload, in bytes (10 MB unless set).
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 TICKET_NUMBER_PREFIX = env_str("TICKET_NUMBER_PREFIX", "TS")
@@ -131,12 +160,47 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "quality@localhost")
 
+# --- Logging, error mail and health -----------------------------------------------------------------
+# Every response carries an X-Request-ID (taken from the proxy when it sends a sane one); log lines of
+# a request carry that id and the signed-in user's id, so one request can be followed across servers.
+MIDDLEWARE = ["config.request_context.RequestIdMiddleware", *MIDDLEWARE]
+ADMINS = env_admins("ADMINS")
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)  # seconds; an error mail must not hold a worker for long
+LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], upper=True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
+    "filters": {
+        "request_context": {"()": "config.request_context.RequestContextFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "standard": {
+            "format": "%(asctime)s %(levelname)s %(name)s request_id=%(request_id)s user_id=%(user_id)s %(message)s",
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "standard",
+            "filters": ["request_context"],
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "root": {"handlers": ["console", *(["mail_admins"] if ADMINS else [])], "level": LOG_LEVEL},
+    # Django's loggers (django.request, django.server, ...) reach the handlers above through the root only:
+    # Django's default handlers would mail every error a second time.
+    "loggers": {"django": {"handlers": [], "level": LOG_LEVEL, "propagate": True}},
 }
+# The load balancer probes /health/ over plain HTTP, straight to the app server.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+# --- end of logging, error mail and health -----------------------------------------------------------
 
 # Demo accounts may be created by `load_seeds --demo-users` only where this is true.
 DEMO_USERS_ALLOWED = False

@@ -1,8 +1,10 @@
 """Helpers that read the environment and fail loudly on a bad value."""
 
 import os
+import re
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -47,3 +49,31 @@ def env_list(name: str, default: list[str] | None = None, *, required: bool = Fa
     if required and not items:
         raise ImproperlyConfigured(f"The environment variable {name} must list at least one value.")
     return items
+
+
+def env_choice(name: str, default: str, choices: list[str], *, upper: bool = False) -> str:
+    value = env_str(name, default)
+    if upper:
+        value = value.strip().upper()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r} is not one of {', '.join(choices)}.")
+    return value
+
+
+_ADMIN = re.compile(r"^(?P<name>[^<>]*?)\s*<(?P<email>[^<>\s]+)>$")
+
+
+def env_admins(name: str) -> list[tuple[str, str]]:
+    """People who get the error mails, from `Name <address>, Other <address>` (a bare address will do)."""
+    admins = []
+    for entry in env_list(name):
+        match = _ADMIN.match(entry)
+        person, email = (match["name"], match["email"]) if match else ("", entry)
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ImproperlyConfigured(
+                f"{name}: {entry!r} is not an email address (write `Name <address>`, separated by commas)."
+            ) from None
+        admins.append((person or email, email))
+    return admins

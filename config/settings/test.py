@@ -5,14 +5,18 @@ from pathlib import Path
 
 from .base import *  # noqa: F403
 
+# --- Files: throw-away directories, whatever the environment says -----------------------------------
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="quality-test-media-"))
 PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="quality-test-private-"))
 STORAGES = {
     **STORAGES,  # noqa: F405
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
     },
 }
+# --- end of files ------------------------------------------------------------------------------------
 
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
