@@ -74,6 +74,28 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
+
+
+# SQLite under concurrent writers: WAL lets readers carry on while one connection writes,
+# IMMEDIATE takes the write lock when a transaction begins (so no transaction is refused
+# half-way when it upgrades from reading to writing), and a writer waits for the lock up to
+# the busy timeout instead of failing with "database is locked". PostgreSQL is left as it is.
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20),  # seconds
+    "transaction_mode": "IMMEDIATE",
+}
+
+
+def with_sqlite_options(database: dict) -> dict:
+    """The database settings, with SQLITE_OPTIONS added when the engine is SQLite."""
+    if database.get("ENGINE") == "django.db.backends.sqlite3":
+        database["OPTIONS"] = {**SQLITE_OPTIONS, **database.get("OPTIONS", {})}
+    return database
+
+
+DATABASES["default"] = with_sqlite_options(DATABASES["default"])
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "clusters.User"
