@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clusters.fields import IdChoiceField
 from clusters.models import User
 from clusters.selectors import visible_regions
 
@@ -11,7 +12,7 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class SummaryForm(forms.Form):
-    region = forms.ModelChoiceField(label=_("Region"), queryset=None, to_field_name="code")
+    region = IdChoiceField(label=_("Region"), queryset=None, to_field_name="code")
     as_of = forms.DateField(label=_("As of"), widget=DATE_INPUT)
     since = forms.DateField(label=_("Since"), required=False, widget=DATE_INPUT)
     base_year = forms.IntegerField(
