@@ -165,12 +165,6 @@ class VisitForm(forms.ModelForm):
         self.fields["ticket_category"].queryset = active_categories()
         self.helper = _helper(_("Save visit"))
 
-    def clean_date(self):
-        date = self.cleaned_data["date"]
-        if date > timezone.localdate():
-            raise forms.ValidationError(_("A visit cannot be dated in the future."))
-        return date
-
     def clean(self):
         cleaned = super().clean()
         enterprise = cleaned.get("enterprise")

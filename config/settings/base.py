@@ -7,7 +7,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_int, env_str
+from .env import env_bool, env_date, env_int, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -178,6 +178,13 @@ ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 TICKET_NUMBER_PREFIX = env_str("TICKET_NUMBER_PREFIX", "TS")
 # Reviews disagree widely when their totals are further apart than this many points.
 REVIEW_DISAGREEMENT_POINTS = env_int("REVIEW_DISAGREEMENT_POINTS", 150)
+
+# Dates of records and reports: nothing the bureau records is older than this (the earliest
+# seed fact is of 2009), and no report covers more than REPORT_MAX_YEARS or ends further
+# than REPORT_FUTURE_DAYS ahead.
+EARLIEST_RECORD_DATE = env_date("EARLIEST_RECORD_DATE", "2000-01-01")
+REPORT_MAX_YEARS = 20
+REPORT_FUTURE_DAYS = 366
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -1,5 +1,6 @@
 """Helpers that read the environment and fail loudly on a bad value."""
 
+import datetime
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -47,3 +48,11 @@ def env_list(name: str, default: list[str] | None = None, *, required: bool = Fa
     if required and not items:
         raise ImproperlyConfigured(f"The environment variable {name} must list at least one value.")
     return items
+
+
+def env_date(name: str, default: str) -> datetime.date:
+    value = env_str(name, default)
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a date (use YYYY-MM-DD).") from None
