@@ -195,3 +195,11 @@ def test_a_long_name_is_cut_between_characters_and_keeps_its_extension():
     stored = storage_name("𠀀" * 120 + ".pdf")
     assert len(stored.encode()) <= 100
     assert stored.endswith(".pdf")
+
+
+def test_a_download_keeps_its_own_sandbox_policy_and_is_not_stored(client_for, inspector, ticket):
+    client = client_for(inspector)
+    client.post(reverse("assistance:ticket-attach", args=[ticket.pk]), {"file": pdf()})
+    response, _body = _download(client, Attachment.objects.get(ticket=ticket))
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert response["Cache-Control"] == "private, no-store"

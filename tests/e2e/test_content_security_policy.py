@@ -96,6 +96,7 @@ def test_the_admin_loads_without_a_policy_violation(seeded, page, violations):
         reverse("admin:assistance_ticket_changelist"),
         reverse("admin:clusters_enterprise_changelist"),
         *_first(Enterprise, "admin:clusters_enterprise_change"),
+        *_first(Enterprise, "admin:clusters_enterprise_history"),
         reverse("admin:clusters_enterprise_add"),
     ]
     for path in paths:
