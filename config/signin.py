@@ -1,6 +1,7 @@
 """Signing in: the form, the client address the lockout counts by, and the lockout page."""
 
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest, HttpResponse
@@ -19,6 +20,10 @@ class SignInForm(AuthenticationForm):
         super().__init__(request, *args, **kwargs)
         field = self.fields["username"]
         field.validators.append(MaxLengthValidator(field.max_length))
+
+
+class AdminSignInForm(SignInForm, AdminAuthenticationForm):
+    """The admin's sign-in form, with the same check on the user name."""
 
 
 def client_ip(request: HttpRequest) -> str | None:

@@ -5,8 +5,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from config.signin import SignInForm
+from config.signin import AdminSignInForm, SignInForm
 from reports import views as report_views
+
+admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
     path("", report_views.dashboard, name="home"),

@@ -109,3 +109,11 @@ def test_a_wrong_password_is_still_recorded(axes_on, client, inspector):
 @pytest.mark.django_db
 def test_the_sign_in_page_links_to_the_password_reset(client):
     assert reverse("password_reset") in client.get(reverse("login")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_admin_sign_in_refuses_an_over_long_user_name_the_same_way(axes_on, client):
+    response = client.post(reverse("admin:login"), {"username": "名" * 300, "password": "whatever"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"]
+    assert not AccessAttempt.objects.exists()
