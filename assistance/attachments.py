@@ -98,9 +98,33 @@ def check_upload(upload: UploadedFile) -> FileKind:
     return kind
 
 
+# File systems limit a name to 255 bytes, not characters: 120 characters outside the BMP are
+# 480 bytes. The stored name stays well under the limit, since the storage may add a suffix.
+ORIGINAL_NAME_MAX_BYTES = 255
+STORAGE_NAME_MAX_BYTES = 100
+_EXTENSION_MAX_BYTES = 16
+
+
+def _cut_to_bytes(name: str, max_bytes: int) -> str:
+    """The name cut to at most max_bytes of UTF-8, between characters, keeping a short extension."""
+    if len(name.encode()) <= max_bytes:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if not dot or not stem or len(extension.encode()) + 1 > _EXTENSION_MAX_BYTES:
+        stem, extension = name, ""
+    suffix = f".{extension}" if extension else ""
+    room = max_bytes - len(suffix.encode())
+    return stem.encode()[:room].decode(errors="ignore") + suffix
+
+
+def original_name(name: str | None) -> str:
+    """The uploaded file's name as it is kept and shown: at most 255 bytes, extension kept."""
+    return _cut_to_bytes(name or "", ORIGINAL_NAME_MAX_BYTES)
+
+
 def storage_name(name: str) -> str:
-    """The name the file is stored under (the original name is kept separately)."""
-    return get_valid_filename(safe_filename(name)) or "attachment"
+    """The name the file is stored under (the original name is kept separately): a short, safe one."""
+    return _cut_to_bytes(get_valid_filename(safe_filename(name)), STORAGE_NAME_MAX_BYTES) or "attachment"
 
 
 def download_response(attachment) -> FileResponse:

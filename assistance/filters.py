@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clusters.fields import IdChoiceFilter
 from clusters.filters import ScopedFilterSet
 from clusters.models import User
 
@@ -16,12 +17,12 @@ class TicketFilter(ScopedFilterSet):
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"), choices=Ticket.Status.choices, widget=forms.SelectMultiple(attrs={"size": 3})
     )
-    category = django_filters.ModelChoiceFilter(label=_("Category"), queryset=TicketCategory.objects.all())
+    category = IdChoiceFilter(label=_("Category"), queryset=TicketCategory.objects.all())
     priority = django_filters.ChoiceFilter(label=_("Priority"), choices=Priority.choices)
-    cluster = django_filters.ModelChoiceFilter(label=_("Cluster"), queryset=None, field_name="enterprise__cluster")
-    county = django_filters.ModelChoiceFilter(label=_("County"), queryset=None, field_name="enterprise__county")
-    team = django_filters.ModelChoiceFilter(label=_("Team"), queryset=None)
-    assignee = django_filters.ModelChoiceFilter(label=_("Assignee"), queryset=None)
+    cluster = IdChoiceFilter(label=_("Cluster"), queryset=None, field_name="enterprise__cluster")
+    county = IdChoiceFilter(label=_("County"), queryset=None, field_name="enterprise__county")
+    team = IdChoiceFilter(label=_("Team"), queryset=None)
+    assignee = IdChoiceFilter(label=_("Assignee"), queryset=None)
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
     opened_after = django_filters.DateFilter(
         label=_("Opened from"),
@@ -77,8 +78,8 @@ class TicketFilter(ScopedFilterSet):
 
 class VisitFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    cluster = django_filters.ModelChoiceFilter(label=_("Cluster"), queryset=None, field_name="enterprise__cluster")
-    county = django_filters.ModelChoiceFilter(label=_("County"), queryset=None, field_name="enterprise__county")
+    cluster = IdChoiceFilter(label=_("Cluster"), queryset=None, field_name="enterprise__cluster")
+    county = IdChoiceFilter(label=_("County"), queryset=None, field_name="enterprise__county")
     date_after = django_filters.DateFilter(
         label=_("From"), field_name="date", lookup_expr="gte", widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -101,8 +102,8 @@ class VisitFilter(ScopedFilterSet):
 
 class TrainingFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    category = django_filters.ModelChoiceFilter(label=_("Topic"), queryset=TicketCategory.objects.all())
-    cluster = django_filters.ModelChoiceFilter(label=_("Cluster"), queryset=None, field_name="clusters", distinct=True)
+    category = IdChoiceFilter(label=_("Topic"), queryset=TicketCategory.objects.all())
+    cluster = IdChoiceFilter(label=_("Cluster"), queryset=None, field_name="clusters", distinct=True)
     date_after = django_filters.DateFilter(
         label=_("From"), field_name="date", lookup_expr="gte", widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clusters.fields import IdChoiceField, IdMultipleChoiceField
 from clusters.models import User
 from clusters.selectors import visible_clusters, visible_enterprises, visible_regions
 
@@ -21,26 +22,6 @@ def _helper(label) -> FormHelper:
     return helper
 
 
-# The widest primary key any supported database holds (BigAutoField).
-PK_RANGE = range(-(2**63), 2**63)
-
-
-class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """Refuse a key too wide for the database as an invalid choice; SQLite raises OverflowError on it in `__in`."""
-
-    def clean(self, value):
-        for pk in value if isinstance(value, list | tuple) else ():
-            try:
-                out_of_range = int(pk) not in PK_RANGE
-            except (TypeError, ValueError):
-                continue  # not a number: the parent class says so
-            if out_of_range:
-                raise forms.ValidationError(
-                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
-                )
-        return super().clean(value)
-
-
 def active_categories():
     return TicketCategory.objects.filter(active=True)
 
@@ -51,6 +32,7 @@ class TicketForm(forms.ModelForm):
     class Meta:
         model = Ticket
         fields = ["enterprise", "category", "title", "description", "channel", "priority", "partner", "satisfaction"]
+        field_classes = {"enterprise": IdChoiceField, "category": IdChoiceField, "partner": IdChoiceField}
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, user: User, **kwargs):
@@ -77,8 +59,8 @@ class TicketForm(forms.ModelForm):
 
 
 class AssignForm(forms.Form):
-    team = forms.ModelChoiceField(label=_("Team"), queryset=None)
-    assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=None)
+    team = IdChoiceField(label=_("Team"), queryset=None)
+    assignee = IdChoiceField(label=_("Assignee"), queryset=None)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, user: User, ticket: Ticket, **kwargs):
@@ -122,7 +104,7 @@ class VisitForm(forms.ModelForm):
     """A visit, with an optional ticket raised during it; quick to fill on a phone."""
 
     raise_ticket = forms.BooleanField(label=_("Raise a help ticket from this visit"), required=False)
-    ticket_category = forms.ModelChoiceField(label=_("Ticket category"), queryset=None, required=False)
+    ticket_category = IdChoiceField(label=_("Ticket category"), queryset=None, required=False)
     ticket_title = forms.CharField(label=_("Ticket title"), max_length=200, required=False)
     ticket_description = forms.CharField(
         label=_("Ticket description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -146,9 +128,11 @@ class VisitForm(forms.ModelForm):
             "tickets_worked",
         ]
         field_classes = {
-            "inspectors": ModelMultipleChoiceField,
-            "experts": ModelMultipleChoiceField,
-            "tickets_worked": ModelMultipleChoiceField,
+            "enterprise": IdChoiceField,
+            "team": IdChoiceField,
+            "inspectors": IdMultipleChoiceField,
+            "experts": IdMultipleChoiceField,
+            "tickets_worked": IdMultipleChoiceField,
         }
         widgets = {
             "date": DATE_INPUT,
@@ -180,12 +164,6 @@ class VisitForm(forms.ModelForm):
         self.fields["tickets_worked"].required = False
         self.fields["ticket_category"].queryset = active_categories()
         self.helper = _helper(_("Save visit"))
-
-    def clean_date(self):
-        date = self.cleaned_data["date"]
-        if date > timezone.localdate():
-            raise forms.ValidationError(_("A visit cannot be dated in the future."))
-        return date
 
     def clean(self):
         cleaned = super().clean()
@@ -234,9 +212,11 @@ class TrainingForm(forms.ModelForm):
             "enterprises",
         ]
         field_classes = {
-            "clusters": ModelMultipleChoiceField,
-            "experts": ModelMultipleChoiceField,
-            "enterprises": ModelMultipleChoiceField,
+            "category": IdChoiceField,
+            "region": IdChoiceField,
+            "clusters": IdMultipleChoiceField,
+            "experts": IdMultipleChoiceField,
+            "enterprises": IdMultipleChoiceField,
         }
         widgets = {"date": DATE_INPUT}
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clusters.models import Cluster, Enterprise, Region, TimeStampedModel
+from clusters.validators import validate_record_date
 
 from .lifecycle import LifecycleEvent
 
@@ -334,7 +335,7 @@ class TicketEvent(LifecycleEvent):
 class Visit(TimeStampedModel):
     """An on-site support visit (入企帮扶) to an enterprise."""
 
-    date = models.DateField(_("date"), default=timezone.localdate, db_index=True)
+    date = models.DateField(_("date"), default=timezone.localdate, db_index=True, validators=[validate_record_date])
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="visits"
     )
@@ -376,7 +377,7 @@ class Visit(TimeStampedModel):
 
 
 class Training(TimeStampedModel):
-    date = models.DateField(_("date"), db_index=True)
+    date = models.DateField(_("date"), db_index=True, validators=[validate_record_date])
     title = models.CharField(_("title"), max_length=200)
     category = models.ForeignKey(
         TicketCategory, verbose_name=_("topic"), on_delete=models.PROTECT, related_name="trainings"

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from clusters.models import Enterprise, User
 
-from .attachments import check_upload, storage_name
+from .attachments import check_upload, original_name, storage_name
 from .lifecycle import Lifecycle, Requirement, Transition, transition
 from .models import (
     Attachment,
@@ -353,7 +353,7 @@ def attachment_add(*, user: User, upload: UploadedFile, ticket: Ticket | None = 
     attachment = Attachment(
         ticket=ticket,
         visit=visit,
-        original_name=upload.name[:255],
+        original_name=original_name(upload.name),
         content_type=kind.content_type,
         size=upload.size,
         uploaded_by=user,

@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .fields import IdChoiceFilter
 from .models import Cluster, Designation, Enterprise
 from .selectors import has_designation, visible_clusters, visible_counties
 
@@ -20,7 +21,7 @@ class ScopedFilterSet(django_filters.FilterSet):
 
 class ClusterFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    county = django_filters.ModelChoiceFilter(label=_("County"), queryset=None)
+    county = IdChoiceFilter(label=_("County"), queryset=None)
     level = django_filters.ChoiceFilter(label=_("Level"), choices=Cluster.Level.choices)
     industry = django_filters.ChoiceFilter(label=_("Industry"), choices=[])
     featured = django_filters.BooleanFilter(label=_("Featured industrial cluster"))
@@ -52,8 +53,8 @@ class ClusterFilter(ScopedFilterSet):
 
 class EnterpriseFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Name or credit code"), method="search")
-    cluster = django_filters.ModelChoiceFilter(label=_("Cluster"), queryset=None)
-    county = django_filters.ModelChoiceFilter(label=_("County"), queryset=None)
+    cluster = IdChoiceFilter(label=_("Cluster"), queryset=None)
+    county = IdChoiceFilter(label=_("County"), queryset=None)
     designation = django_filters.ChoiceFilter(
         label=_("Designation"), choices=Designation.Kind.choices, method="with_designation"
     )

@@ -3,6 +3,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .fields import IdChoiceField
 from .models import Enterprise, User
 from .selectors import visible_clusters, visible_counties
 from .validators import normalise_credit_code, validate_credit_code
@@ -22,6 +23,7 @@ class EnterpriseForm(forms.ModelForm):
             "contact_person",
             "contact_phone",
         ]
+        field_classes = {"county": IdChoiceField, "cluster": IdChoiceField}
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,5 +53,6 @@ class EnterpriseAdminForm(forms.ModelForm):
     class Meta:
         model = Enterprise
         fields = [*EnterpriseForm.Meta.fields, "source", "synthetic"]
+        field_classes = EnterpriseForm.Meta.field_classes
 
     clean_credit_code = EnterpriseForm.clean_credit_code

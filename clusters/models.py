@@ -9,7 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from .validators import normalise_standard_number, validate_credit_code, validate_standard_number
+from .validators import (
+    normalise_standard_number,
+    validate_credit_code,
+    validate_record_date,
+    validate_standard_number,
+)
 
 
 class TimeStampedModel(models.Model):
@@ -215,7 +220,7 @@ class Enterprise(TimeStampedModel):
 class Holding(TimeStampedModel):
     """Something an enterprise or cluster holds, dated and with its source."""
 
-    date = models.DateField(_("date"), db_index=True)
+    date = models.DateField(_("date"), db_index=True, validators=[validate_record_date])
     source = models.TextField(_("source note"))
     synthetic = models.BooleanField(_("synthetic sample"), default=False)
 

@@ -1,8 +1,11 @@
-"""Validators for identifiers the registry holds."""
+"""Validators for identifiers and dates the records hold."""
 
+import datetime
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # GB 32100-2015: the 31 characters a unified social credit code may use
@@ -81,3 +84,22 @@ def validate_standard_number(number: str, level: str) -> None:
             code="standard_number",
             params={"number": number, "example": STANDARD_NUMBER_EXAMPLES[level]},
         )
+
+
+def validate_record_date(value: datetime.date) -> None:
+    """A date something happened on: not before EARLIEST_RECORD_DATE, not in the future.
+
+    Visits, trainings and what enterprises hold all use it, on the model field, so the pages'
+    forms and the admin refuse the same dates.
+    """
+    if value is None:
+        return
+    earliest = settings.EARLIEST_RECORD_DATE
+    if value < earliest:
+        raise ValidationError(
+            _("The date cannot be earlier than %(earliest)s."),
+            code="too_early",
+            params={"earliest": earliest.isoformat()},
+        )
+    if value > timezone.localdate():
+        raise ValidationError(_("The date cannot be in the future."), code="future")

@@ -1,6 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from clusters.fields import IdChoiceFilter
 from clusters.filters import ScopedFilterSet
 
 from .models import AwardApplication, AwardCycle
@@ -10,10 +11,10 @@ class ApplicationFilter(ScopedFilterSet):
     """The staff's filters; the score filters work on the annotations of `selectors.with_scores`."""
 
     q = django_filters.CharFilter(label=_("Enterprise"), method="search")
-    cycle = django_filters.ModelChoiceFilter(label=_("Cycle"), queryset=AwardCycle.objects.select_related("programme"))
+    cycle = IdChoiceFilter(label=_("Cycle"), queryset=AwardCycle.objects.select_related("programme"))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=AwardApplication.Status.choices)
-    cluster = django_filters.ModelChoiceFilter(label=_("Cluster"), queryset=None, field_name="enterprise__cluster")
-    county = django_filters.ModelChoiceFilter(label=_("County"), queryset=None, field_name="enterprise__county")
+    cluster = IdChoiceFilter(label=_("Cluster"), queryset=None, field_name="enterprise__cluster")
+    county = IdChoiceFilter(label=_("County"), queryset=None, field_name="enterprise__county")
     min_score = django_filters.NumberFilter(label=_("Mean score from"), field_name="mean_score", lookup_expr="gte")
     max_score = django_filters.NumberFilter(label=_("Mean score to"), field_name="mean_score", lookup_expr="lte")
     # Filtering on the annotated flag: an application without reviews does not disagree (NULL is not "no").

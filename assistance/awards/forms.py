@@ -5,6 +5,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from clusters.fields import IdChoiceField, IdMultipleChoiceField
 from clusters.models import User
 from clusters.selectors import visible_enterprises
 
@@ -21,6 +22,7 @@ class ApplicationForm(forms.ModelForm):
     class Meta:
         model = AwardApplication
         fields = ["cycle", "enterprise", "self_assessment", "self_score"]
+        field_classes = {"cycle": IdChoiceField, "enterprise": IdChoiceField}
         widgets = {"self_assessment": forms.Textarea(attrs={"rows": 10})}
 
     def __init__(self, *args, user: User, **kwargs):
@@ -39,13 +41,13 @@ def reviewers_queryset():
 
 
 class AcceptForm(forms.Form):
-    reviewers = forms.ModelMultipleChoiceField(
+    reviewers = IdMultipleChoiceField(
         label=_("Reviewers"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("At least two. The first chosen is the lead reviewer unless you pick one below."),
     )
-    lead = forms.ModelChoiceField(label=_("Lead reviewer"), queryset=None, required=False)
+    lead = IdChoiceField(label=_("Lead reviewer"), queryset=None, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,7 +66,7 @@ class AcceptForm(forms.Form):
 
 
 class AddReviewerForm(forms.Form):
-    reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=None)
+    reviewer = IdChoiceField(label=_("Reviewer"), queryset=None)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

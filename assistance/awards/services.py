@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from clusters.models import Enterprise, Honour, User
 
-from ..attachments import check_upload, storage_name
+from ..attachments import check_upload, original_name, storage_name
 from ..lifecycle import Lifecycle, Requirement, Transition, transition
 from ..models import Attachment
 from ..services import absolute_link
@@ -155,7 +155,7 @@ def application_attach(*, application_id: int, user: User, upload: UploadedFile)
     kind = check_upload(upload)
     attachment = Attachment(
         application=application,
-        original_name=(upload.name or "")[:255],
+        original_name=original_name(upload.name),
         content_type=kind.content_type,
         size=upload.size,
         uploaded_by=user,

@@ -1,11 +1,13 @@
 """Settings shared by every environment."""
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_admins, env_choice, env_int, env_str
+from .env import env_admins, env_bool, env_choice, env_date, env_int, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -28,6 +30,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "csp",
     "clusters",
     "assistance",
     "reports",
@@ -46,6 +49,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "config.middleware.PrivateCacheMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -74,6 +79,28 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
+
+
+# SQLite under concurrent writers: WAL lets readers carry on while one connection writes,
+# IMMEDIATE takes the write lock when a transaction begins (so no transaction is refused
+# half-way when it upgrades from reading to writing), and a writer waits for the lock up to
+# the busy timeout instead of failing with "database is locked". PostgreSQL is left as it is.
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20),  # seconds
+    "transaction_mode": "IMMEDIATE",
+}
+
+
+def with_sqlite_options(database: dict) -> dict:
+    """The database settings, with SQLITE_OPTIONS added when the engine is SQLite."""
+    if database.get("ENGINE") == "django.db.backends.sqlite3":
+        database["OPTIONS"] = {**SQLITE_OPTIONS, **database.get("OPTIONS", {})}
+    return database
+
+
+DATABASES["default"] = with_sqlite_options(DATABASES["default"])
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "clusters.User"
@@ -91,10 +118,41 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Sign-in lockout: one account from one address, so a colleague behind the same proxy can
+# still sign in. The client address is REMOTE_ADDR unless the site runs behind
+# TRUSTED_PROXY_COUNT proxies of its own, whose X-Forwarded-For entries are then believed.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
-AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.signin.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "config.signin.client_ip"
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Whom a locked-out user calls (name and telephone), shown on the lockout page.
+HELPDESK_CONTACT = env_str("HELPDESK_CONTACT", "")
+
+# Sessions end after SESSION_IDLE_MINUTES without a request (each request renews them), and
+# optionally when the browser closes as well.
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 8 * 60) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
+
+# Content-Security-Policy: scripts, styles, fonts and images come from the site itself
+# (Bootstrap's CSS draws some icons as data: images); no inline script or style attribute.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -149,6 +207,13 @@ ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 TICKET_NUMBER_PREFIX = env_str("TICKET_NUMBER_PREFIX", "TS")
 # Reviews disagree widely when their totals are further apart than this many points.
 REVIEW_DISAGREEMENT_POINTS = env_int("REVIEW_DISAGREEMENT_POINTS", 150)
+
+# Dates of records and reports: nothing the bureau records is older than this (the earliest
+# seed fact is of 2009), and no report covers more than REPORT_MAX_YEARS or ends further
+# than REPORT_FUTURE_DAYS ahead.
+EARLIEST_RECORD_DATE = env_date("EARLIEST_RECORD_DATE", "2000-01-01")
+REPORT_MAX_YEARS = 20
+REPORT_FUTURE_DAYS = 366
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

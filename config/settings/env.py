@@ -1,5 +1,6 @@
 """Helpers that read the environment and fail loudly on a bad value."""
 
+import datetime
 import os
 import re
 
@@ -77,3 +78,11 @@ def env_admins(name: str) -> list[tuple[str, str]]:
             ) from None
         admins.append((person or email, email))
     return admins
+
+
+def env_date(name: str, default: str) -> datetime.date:
+    value = env_str(name, default)
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a date (use YYYY-MM-DD).") from None

@@ -26,3 +26,8 @@ AXES_ENABLED = False
 DEMO_USERS_ALLOWED = True
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# On SQLite the test database is a file, not Django's shared in-memory database: concurrent
+# writers then meet the same locking (WAL, busy timeout) that a served site does.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.mkdtemp(prefix="quality-test-db-")) / "test.sqlite3")}  # noqa: F405

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from assistance.attachments import safe_filename, storage_name
+from assistance.attachments import original_name, safe_filename, storage_name
 from assistance.models import Attachment
 
 from .factories import VisitFactory
@@ -165,3 +165,41 @@ def test_a_finished_ticket_takes_no_more_files(client_for, inspector, ticket, st
     assert response.status_code == 302
     assert _errors(response)
     assert not Attachment.objects.filter(ticket=ticket).exists()
+
+
+LONG_NAME = "𠀀" * 120 + ".png"  # four bytes a character: 484 bytes, past any file system's limit
+
+
+def test_a_file_named_with_many_four_byte_characters_is_attached(client_for, inspector, ticket):
+    response = client_for(inspector).post(
+        reverse("assistance:ticket-attach", args=[ticket.pk]), {"file": png(LONG_NAME)}
+    )
+    assert response.status_code == 302
+    assert not _errors(response)
+    attachment = Attachment.objects.get(ticket=ticket)
+    assert len(attachment.original_name.encode()) <= 255
+    assert attachment.original_name.endswith(".png")
+    assert attachment.original_name.startswith("𠀀" * 60)
+    stored = Path(attachment.file.path)
+    assert stored.is_file()
+    assert len(stored.name.encode()) <= 255
+    assert stored.suffix == ".png"
+
+
+def test_a_long_name_is_cut_between_characters_and_keeps_its_extension():
+    assert original_name("照片.jpg") == "照片.jpg"
+    cut = original_name("照" * 200 + ".jpeg")
+    assert cut == "照" * 83 + ".jpeg"  # 3 bytes each: 249 + 5 = 254 bytes
+    assert original_name("a" * 300) == "a" * 255
+    assert original_name(None) == ""
+    stored = storage_name("𠀀" * 120 + ".pdf")
+    assert len(stored.encode()) <= 100
+    assert stored.endswith(".pdf")
+
+
+def test_a_download_keeps_its_own_sandbox_policy_and_is_not_stored(client_for, inspector, ticket):
+    client = client_for(inspector)
+    client.post(reverse("assistance:ticket-attach", args=[ticket.pk]), {"file": pdf()})
+    response, _body = _download(client, Attachment.objects.get(ticket=ticket))
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert response["Cache-Control"] == "private, no-store"

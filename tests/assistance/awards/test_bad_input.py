@@ -118,3 +118,39 @@ def test_the_decision_form_never_fails_on_bad_input(
         assert decision.reason == sent.strip() and decision.reason
         assert application.status == ("approved" if action == "approve" else "rejected")
         assert Honour.objects.filter(enterprise=application.enterprise).count() == (action == "approve")
+
+
+# Ids as a form may receive them: real ones, none, and numbers no database column holds.
+some_id = st.one_of(st.integers().map(str), st.just("99999999999999999999"), st.just("-99999999999999999999"), junk)
+
+
+def test_a_reviewer_id_too_wide_for_the_database_is_a_form_error(client_for, manager, make_application, reviewers):
+    application = make_application("submitted")
+    url = reverse("assistance:application-step", args=[application.pk, "accept"])
+    response = client_for(manager).post(
+        url, {"accept-reviewers": [str(reviewers[0].pk), "99999999999999999999"], "accept-lead": ""}
+    )
+    assert response.status_code in (200, 302)
+    application.refresh_from_db()
+    assert application.status == "submitted"
+    assert not application.assignments.exists()
+
+
+@pytest.fixture
+def submitted(make_application):
+    return make_application("submitted")
+
+
+@FUZZ
+@given(chosen=st.lists(some_id, max_size=4), lead=st.one_of(st.just(""), some_id))
+def test_the_accept_form_never_fails_on_bad_ids(client_for, manager, submitted, chosen, lead):
+    url = reverse("assistance:application-step", args=[submitted.pk, "accept"])
+    response = client_for(manager).post(url, {"accept-reviewers": chosen, "accept-lead": lead})
+    assert response.status_code in (200, 302), response.status_code
+
+
+@FUZZ
+@given(value=some_id, name=st.sampled_from(["cycle", "cluster", "county"]))
+def test_the_application_filters_never_fail_on_bad_ids(client_for, manager, value, name):
+    response = client_for(manager).get(reverse("assistance:application-list"), {name: value})
+    assert response.status_code == 200, response.status_code

@@ -126,3 +126,12 @@ def test_an_assigned_reviewer_downloads_documents_only_after_declaring_no_confli
     theirs = application.assignments.get(reviewer=second_reviewer)
     services.assignment_declare(assignment_id=theirs.pk, user=second_reviewer, conflict=True, note="亲属任职")
     assert _download(client_for(second_reviewer), document).status_code == 404
+
+
+def test_a_document_named_with_many_four_byte_characters_is_attached(client_for, inspector, application):
+    response = client_for(inspector).post(_attach_url(application), {"file": pdf("𠀀" * 120 + ".pdf")})
+    assert response.status_code == 302
+    document = Attachment.objects.get(application=application)
+    assert len(document.original_name.encode()) <= 255
+    assert document.original_name.endswith(".pdf")
+    assert document.file.storage.exists(document.file.name)

@@ -1,0 +1,115 @@
+"""Sessions end when idle, pages of a signed-in user stay out of caches, and a CSP covers the site."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def test_a_session_lasts_eight_idle_hours_and_is_renewed_by_each_request():
+    assert settings.SESSION_COOKIE_AGE == 8 * 60 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is False
+
+
+@pytest.mark.django_db
+def test_each_request_of_a_signed_in_user_sends_the_session_cookie_again(client, inspector):
+    client.force_login(inspector)
+    response = client.get(reverse("home"))
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert int(cookie["max-age"]) == settings.SESSION_COOKIE_AGE
+
+
+@pytest.mark.django_db
+def test_the_session_can_end_with_the_browser(settings, client, inspector):
+    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+    client.force_login(inspector)
+    cookie = client.get(reverse("home")).cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie["max-age"] == ""
+    assert cookie["expires"] == ""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["home", "clusters:cluster-list", "assistance:ticket-list", "password_change"])
+def test_pages_of_a_signed_in_user_are_private_and_not_stored(client, inspector, name):
+    client.force_login(inspector)
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.django_db
+def test_a_download_of_a_signed_in_user_is_not_stored_either(client, inspector):
+    client.force_login(inspector)
+    response = client.get(reverse("assistance:ticket-list"), {"export": "csv"})
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.django_db
+def test_every_response_carries_a_content_security_policy_of_the_site_itself(client, inspector):
+    for response in (client.get(reverse("login")), client.get("/no-such-page/")):
+        policy = response["Content-Security-Policy"]
+        assert "default-src 'self'" in policy
+        assert "script-src 'self'" in policy
+        assert "style-src 'self'" in policy
+        assert "unsafe-inline" not in policy
+    client.force_login(inspector)
+    assert "script-src 'self'" in client.get(reverse("home"))["Content-Security-Policy"]
+
+
+INLINE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style\b|\sstyle=|\son[a-z]+=", re.IGNORECASE)
+
+
+def test_no_template_has_inline_script_or_style_that_the_policy_would_block():
+    offenders = [
+        f"{path.relative_to(ROOT)}: {match.group(0).strip()}"
+        for path in (ROOT / "templates").rglob("*.html")
+        for match in INLINE.finditer(path.read_text())
+    ]
+    assert offenders == []
+
+
+@pytest.mark.django_db
+def test_a_forgotten_password_is_reset_by_mail_without_signing_in(client, inspector):
+    inspector.email = "inspector@example.gov.cn"
+    inspector.save()
+    page = client.get(reverse("password_reset"))
+    assert page.status_code == 200
+    assert "base.html" in [t.name for t in page.templates]
+    assert "重设密码" in page.content.decode()
+
+    response = client.post(reverse("password_reset"), {"email": "inspector@example.gov.cn"})
+    assert response.status_code == 302
+    assert response.url == reverse("password_reset_done")
+    assert "base.html" in [t.name for t in client.get(response.url).templates]
+    [message] = mail.outbox
+    assert message.to == ["inspector@example.gov.cn"]
+    link = re.search(re.escape(settings.SITE_URL.rstrip("/")) + r"(/accounts/password/reset/\S+/)", message.body)
+    assert link, message.body
+
+    form = client.get(link.group(1), follow=True)
+    assert form.status_code == 200
+    assert form.context["validlink"]
+    assert "base.html" in [t.name for t in form.templates]
+    done = client.post(
+        form.redirect_chain[-1][0], {"new_password1": "Tangshan-steel-2027", "new_password2": "Tangshan-steel-2027"}
+    )
+    assert done.status_code == 302
+    assert done.url == reverse("password_reset_complete")
+    assert "base.html" in [t.name for t in client.get(done.url).templates]
+    inspector.refresh_from_db()
+    assert inspector.check_password("Tangshan-steel-2027")
+
+
+@pytest.mark.django_db
+def test_an_old_reset_link_says_so(client):
+    response = client.get(reverse("password_reset_confirm", args=["MQ", "bad-token"]))
+    assert response.status_code == 200
+    assert not response.context["validlink"]
+    assert reverse("password_reset") in response.content.decode()
