@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from clusters.fields import IdChoiceField, IdMultipleChoiceField
 from clusters.models import User
 from clusters.selectors import visible_clusters, visible_enterprises, visible_regions
+from config.once import SubmitOnceForm
 
 from .models import Expert, Priority, ServicePartner, Ticket, TicketCategory, Training, Visit
 from .selectors import visible_teams, visible_tickets
@@ -26,7 +27,7 @@ def active_categories():
     return TicketCategory.objects.filter(active=True)
 
 
-class TicketForm(forms.ModelForm):
+class TicketForm(SubmitOnceForm, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -58,7 +59,7 @@ class TicketForm(forms.ModelForm):
         return title
 
 
-class AssignForm(forms.Form):
+class AssignForm(SubmitOnceForm):
     team = IdChoiceField(label=_("Team"), queryset=None)
     assignee = IdChoiceField(label=_("Assignee"), queryset=None)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -77,16 +78,16 @@ class AssignForm(forms.Form):
         self.initial.setdefault("assignee", ticket.assignee_id)
 
 
-class NoteForm(forms.Form):
+class NoteForm(SubmitOnceForm):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(SubmitOnceForm):
     resolution = forms.CharField(label=_("Resolution"), widget=forms.Textarea(attrs={"rows": 3}))
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class CancelForm(forms.Form):
+class CancelForm(SubmitOnceForm):
     reason = forms.CharField(label=_("Reason for cancelling"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -100,7 +101,7 @@ def action_form(action: str, data=None, *, user: User, ticket: Ticket):
     return form_class(data, prefix=action)
 
 
-class VisitForm(forms.ModelForm):
+class VisitForm(SubmitOnceForm, forms.ModelForm):
     """A visit, with an optional ticket raised during it; quick to fill on a phone."""
 
     raise_ticket = forms.BooleanField(label=_("Raise a help ticket from this visit"), required=False)
@@ -197,7 +198,7 @@ class VisitForm(forms.ModelForm):
         }
 
 
-class TrainingForm(forms.ModelForm):
+class TrainingForm(SubmitOnceForm, forms.ModelForm):
     class Meta:
         model = Training
         fields = [
@@ -236,5 +237,5 @@ class TrainingForm(forms.ModelForm):
         self.helper = _helper(_("Save"))
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(SubmitOnceForm):
     file = forms.FileField(label=_("File"))

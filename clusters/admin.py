@@ -9,6 +9,7 @@ from .models import (
     ClusterIndicator,
     Designation,
     Enterprise,
+    FormSubmission,
     GIProduct,
     Honour,
     Region,
@@ -234,3 +235,13 @@ class RegionIndicatorAdmin(AuditedAdmin):
     search_fields = ("label", "key", "source")
     autocomplete_fields = ("region",)
     list_select_related = ("region",)
+
+
+@admin.register(FormSubmission)
+class FormSubmissionAdmin(ReadOnlyAdmin):
+    """Tokens of form pages that were saved; a page sent again with one makes nothing twice."""
+
+    list_display = ("created_at", "user", "url")
+    search_fields = ("user__username", "url")
+    list_select_related = ("user",)
+    date_hierarchy = "created_at"

@@ -3,13 +3,15 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.once import SubmitOnceForm
+
 from .fields import IdChoiceField
 from .models import Enterprise, User
 from .selectors import visible_clusters, visible_counties
 from .validators import normalise_credit_code, validate_credit_code
 
 
-class EnterpriseForm(forms.ModelForm):
+class EnterpriseForm(SubmitOnceForm, forms.ModelForm):
     class Meta:
         model = Enterprise
         fields = [

@@ -1,10 +1,12 @@
 """The registry: regions, clusters, enterprises and what they hold."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -394,3 +396,24 @@ class StandardizationPilot(Holding):
 
     def __str__(self) -> str:
         return self.name
+
+
+class FormSubmission(models.Model):
+    """A form page that was saved: its one-time token, who sent it, and the page its record is on.
+
+    See `config.once`: a page sent again with the same token makes nothing twice.
+    """
+
+    token = models.UUIDField(_("token"), unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    url = models.CharField(_("address"), max_length=500)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+
+    def __str__(self) -> str:
+        return f"{self.token} → {self.url}"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from clusters.fields import IdChoiceField, IdMultipleChoiceField
 from clusters.models import User
 from clusters.selectors import visible_enterprises
+from config.once import SubmitOnceForm
 
 from .models import AwardApplication, AwardCycle, Review
 
@@ -18,7 +19,7 @@ def _helper(label) -> FormHelper:
     return helper
 
 
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(SubmitOnceForm, forms.ModelForm):
     class Meta:
         model = AwardApplication
         fields = ["cycle", "enterprise", "self_assessment", "self_score"]
@@ -40,7 +41,7 @@ def reviewers_queryset():
     return User.objects.filter(groups__name="reviewer", is_active=True).order_by("username").distinct()
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(SubmitOnceForm):
     reviewers = IdMultipleChoiceField(
         label=_("Reviewers"),
         queryset=None,
@@ -65,7 +66,7 @@ class AcceptForm(forms.Form):
         return cleaned
 
 
-class AddReviewerForm(forms.Form):
+class AddReviewerForm(SubmitOnceForm):
     reviewer = IdChoiceField(label=_("Reviewer"), queryset=None)
 
     def __init__(self, *args, **kwargs):
@@ -74,19 +75,19 @@ class AddReviewerForm(forms.Form):
         self.fields["reviewer"].label_from_instance = lambda u: f"{u.display_name}（{u.organisation or '—'}）"
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(SubmitOnceForm):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class OptionalReasonForm(forms.Form):
+class OptionalReasonForm(SubmitOnceForm):
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(SubmitOnceForm):
     reason = forms.CharField(label=_("Reason for the decision"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class EmptyForm(forms.Form):
+class EmptyForm(SubmitOnceForm):
     pass
 
 
@@ -100,7 +101,7 @@ STEP_FORMS = {
 }
 
 
-class ExceptionForm(forms.Form):
+class ExceptionForm(SubmitOnceForm):
     until = forms.DateTimeField(
         label=_("Submissions allowed until"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -113,7 +114,7 @@ class ExceptionForm(forms.Form):
         self.helper = _helper(_("Grant exception"))
 
 
-class DeclarationForm(forms.Form):
+class DeclarationForm(SubmitOnceForm):
     conflict = forms.TypedChoiceField(
         label=_("Conflict of interest"),
         choices=[
@@ -134,7 +135,7 @@ class DeclarationForm(forms.Form):
         return cleaned
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(SubmitOnceForm):
     """One score and comment per rubric category, plus the overall comment and recommendation."""
 
     comment = forms.CharField(label=_("Overall comment"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
