@@ -26,3 +26,6 @@ AXES_ENABLED = False
 DEMO_USERS_ALLOWED = True
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# --- Background jobs: run at once, in the test's process; tests of the queue use the database backend.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
