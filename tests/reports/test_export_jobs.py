@@ -224,3 +224,11 @@ def test_a_job_runs_once_even_if_queued_twice(export_get, client_for, manager, t
     run_export.call(export_id=export.pk)
     export.refresh_from_db()
     assert export.file.name == name
+
+
+def test_administrators_see_every_export_in_admin(export_get, client_for, manager, admin_user, tickets):
+    export = _export_of(export_get(client_for(manager), {"export": "csv"}))
+    response = client_for(admin_user).get(reverse("admin:reports_exportfile_changelist"))
+    assert response.status_code == 200
+    assert export.title in response.content.decode()
+    assert client_for(admin_user).get(reverse("admin:reports_exportfile_change", args=[export.pk])).status_code == 200
