@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint test-sqlite test-postgres messages clean
+.PHONY: run test install lint test-sqlite test-postgres messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,9 @@ install: $(VENV)/.installed
 run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_seeds --demo-users
+	# The background worker (mail, large exports) runs beside the development server and stops with it.
+	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: install
@@ -38,6 +41,11 @@ test: lint test-sqlite test-postgres
 messages: install
 	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=staticfiles --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+# Peak memory and seconds of the ticket export, streamed and as a job (not part of `make test`).
+BENCH_SIZES ?= 10000 100000
+bench: install
+	$(BIN)/python tests/benchmarks/export_memory.py $(BENCH_SIZES)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -8,7 +8,6 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +27,7 @@ from .models import (
     TicketCounter,
     Visit,
 )
+from .tasks import enqueue_email
 
 S = Ticket.Status
 MANAGER, TEAM_INSPECTOR, CREATOR = "manager", "team_inspector", "creator"
@@ -180,7 +180,7 @@ def _notify_assignee(ticket: Ticket) -> None:
         "due": timezone.localtime(ticket.due_at).strftime("%Y-%m-%d %H:%M"),
         "url": absolute_link(reverse("assistance:ticket-detail", args=[ticket.pk])),
     }
-    send_mail(subject, body, None, [assignee.email], fail_silently=True)
+    enqueue_email(subject, body, [assignee.email])
 
 
 def ticket_assign(*, ticket_id: int, user: User, team: SupportTeam, assignee: User, note: str = "", at=None) -> Ticket:

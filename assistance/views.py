@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from config.exports import Column, export_requested, export_response
+from config.exports import Column, ListExport, export_requested, list_export_response, register_export
 from config.pagination import paginate
 
 from . import services
@@ -107,12 +107,28 @@ def home(request: HttpRequest) -> HttpResponse:
 # Tickets
 
 
+def _ticket_filter(request: HttpRequest) -> TicketFilter:
+    queryset = select_ticket_list(user=request.user).order_by("-opened_at")
+    return TicketFilter(request.GET or None, queryset=queryset, request=request)
+
+
+TICKET_EXPORT = register_export(
+    ListExport(
+        name="assistance:ticket-list",
+        rows=lambda request: _ticket_filter(request).qs,
+        columns=TICKET_COLUMNS,
+        stem="tickets",
+        title=gettext_lazy("Help tickets"),
+        permission="assistance.view_ticket",
+    )
+)
+
+
 @permission_required("assistance.view_ticket", raise_exception=True)
 def ticket_list(request: HttpRequest) -> HttpResponse:
-    queryset = select_ticket_list(user=request.user).order_by("-opened_at")
-    ticket_filter = TicketFilter(request.GET or None, queryset=queryset, request=request)
+    ticket_filter = _ticket_filter(request)
     if fmt := export_requested(request):
-        return export_response(fmt, ticket_filter.qs, TICKET_COLUMNS, stem="tickets", title=_("Help tickets"))
+        return list_export_response(request, TICKET_EXPORT, fmt, ticket_filter.qs)
     return render(
         request, "assistance/ticket_list.html", {"filter": ticket_filter, "page": paginate(request, ticket_filter.qs)}
     )
@@ -248,12 +264,28 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 # Visits
 
 
+def _visit_filter(request: HttpRequest) -> VisitFilter:
+    queryset = select_visit_list(user=request.user).order_by("-date", "-pk")
+    return VisitFilter(request.GET or None, queryset=queryset, request=request)
+
+
+VISIT_EXPORT = register_export(
+    ListExport(
+        name="assistance:visit-list",
+        rows=lambda request: _visit_filter(request).qs,
+        columns=VISIT_COLUMNS,
+        stem="visits",
+        title=gettext_lazy("Visits"),
+        permission="assistance.view_visit",
+    )
+)
+
+
 @permission_required("assistance.view_visit", raise_exception=True)
 def visit_list(request: HttpRequest) -> HttpResponse:
-    queryset = select_visit_list(user=request.user).order_by("-date", "-pk")
-    visit_filter = VisitFilter(request.GET or None, queryset=queryset, request=request)
+    visit_filter = _visit_filter(request)
     if fmt := export_requested(request):
-        return export_response(fmt, visit_filter.qs, VISIT_COLUMNS, stem="visits", title=_("Visits"))
+        return list_export_response(request, VISIT_EXPORT, fmt, visit_filter.qs)
     return render(
         request, "assistance/visit_list.html", {"filter": visit_filter, "page": paginate(request, visit_filter.qs)}
     )
@@ -305,12 +337,28 @@ def visit_attach(request: HttpRequest, pk: int) -> HttpResponse:
 # Trainings
 
 
+def _training_filter(request: HttpRequest) -> TrainingFilter:
+    queryset = select_training_list(user=request.user).order_by("-date", "-pk")
+    return TrainingFilter(request.GET or None, queryset=queryset, request=request)
+
+
+TRAINING_EXPORT = register_export(
+    ListExport(
+        name="assistance:training-list",
+        rows=lambda request: _training_filter(request).qs,
+        columns=TRAINING_COLUMNS,
+        stem="trainings",
+        title=gettext_lazy("Trainings"),
+        permission="assistance.view_training",
+    )
+)
+
+
 @permission_required("assistance.view_training", raise_exception=True)
 def training_list(request: HttpRequest) -> HttpResponse:
-    queryset = select_training_list(user=request.user).order_by("-date", "-pk")
-    training_filter = TrainingFilter(request.GET or None, queryset=queryset, request=request)
+    training_filter = _training_filter(request)
     if fmt := export_requested(request):
-        return export_response(fmt, training_filter.qs, TRAINING_COLUMNS, stem="trainings", title=_("Trainings"))
+        return list_export_response(request, TRAINING_EXPORT, fmt, training_filter.qs)
     return render(
         request,
         "assistance/training_list.html",

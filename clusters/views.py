@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from config.exports import Column, export_requested, export_response
+from config.exports import Column, ListExport, export_requested, list_export_response, register_export
 from config.pagination import paginate
 
 from .filters import ClusterFilter, EnterpriseFilter
@@ -58,12 +58,28 @@ ENTERPRISE_COLUMNS = [
 ]
 
 
+def _cluster_filter(request: HttpRequest) -> ClusterFilter:
+    queryset = select_cluster_list(user=request.user).order_by("-level", "name")
+    return ClusterFilter(request.GET or None, queryset=queryset, request=request)
+
+
+CLUSTER_EXPORT = register_export(
+    ListExport(
+        name="clusters:cluster-list",
+        rows=lambda request: _cluster_filter(request).qs,
+        columns=CLUSTER_COLUMNS,
+        stem="clusters",
+        title=gettext_lazy("Clusters"),
+        permission="clusters.view_cluster",
+    )
+)
+
+
 @permission_required("clusters.view_cluster", raise_exception=True)
 def cluster_list(request: HttpRequest) -> HttpResponse:
-    queryset = select_cluster_list(user=request.user).order_by("-level", "name")
-    cluster_filter = ClusterFilter(request.GET or None, queryset=queryset, request=request)
+    cluster_filter = _cluster_filter(request)
     if fmt := export_requested(request):
-        return export_response(fmt, cluster_filter.qs, CLUSTER_COLUMNS, stem="clusters", title=_("Clusters"))
+        return list_export_response(request, CLUSTER_EXPORT, fmt, cluster_filter.qs)
     page = paginate(request, cluster_filter.qs)
     return render(request, "clusters/cluster_list.html", {"filter": cluster_filter, "page": page})
 
@@ -81,14 +97,28 @@ def cluster_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "clusters/cluster_detail.html", context)
 
 
+def _enterprise_filter(request: HttpRequest) -> EnterpriseFilter:
+    queryset = select_enterprise_list(user=request.user).order_by("name")
+    return EnterpriseFilter(request.GET or None, queryset=queryset, request=request)
+
+
+ENTERPRISE_EXPORT = register_export(
+    ListExport(
+        name="clusters:enterprise-list",
+        rows=lambda request: _enterprise_filter(request).qs,
+        columns=ENTERPRISE_COLUMNS,
+        stem="enterprises",
+        title=gettext_lazy("Enterprises"),
+        permission="clusters.view_enterprise",
+    )
+)
+
+
 @permission_required("clusters.view_enterprise", raise_exception=True)
 def enterprise_list(request: HttpRequest) -> HttpResponse:
-    queryset = select_enterprise_list(user=request.user).order_by("name")
-    enterprise_filter = EnterpriseFilter(request.GET or None, queryset=queryset, request=request)
+    enterprise_filter = _enterprise_filter(request)
     if fmt := export_requested(request):
-        return export_response(
-            fmt, enterprise_filter.qs, ENTERPRISE_COLUMNS, stem="enterprises", title=_("Enterprises")
-        )
+        return list_export_response(request, ENTERPRISE_EXPORT, fmt, enterprise_filter.qs)
     page = paginate(request, enterprise_filter.qs)
     return render(request, "clusters/enterprise_list.html", {"filter": enterprise_filter, "page": page})
 

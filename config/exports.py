@@ -1,12 +1,18 @@
-"""Streaming CSV and Excel downloads of any list, with the filters the user applied.
+"""CSV and Excel downloads of any list, with the filters the user applied.
 
 Rows are read from the database in chunks and written out as they come, so memory stays flat
 however many rows there are: CSV streams straight to the client; Excel is written row by row by
 openpyxl's write-only workbook into a temporary file, which is then streamed from disk.
+
+A list of EXPORT_ASYNC_THRESHOLD rows or more is not written inside the request (a proxy or gunicorn
+would cut it short): the request records an export job and redirects to its page, and the worker
+rebuilds the same filtered rows from the list's registered `ListExport` and stores the file
+(reports.downloads).
 """
 
 import csv
 import datetime
+import io
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -14,8 +20,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.translation import gettext
@@ -112,14 +120,47 @@ def csv_response(rows: QuerySet | Iterable, columns: list[Column], stem: str) ->
     return response
 
 
-def xlsx_response(rows: QuerySet | Iterable, columns: list[Column], stem: str, title: str) -> FileResponse:
+Progress = Callable[[int], None]
+
+
+def _counted(values: Iterator[list], progress: Progress | None) -> Iterator[list]:
+    """The rows unchanged; every CHUNK_SIZE rows (and at the end) `progress` hears how many have passed."""
+    count = 0
+    for count, row in enumerate(values, start=1):
+        yield row
+        if progress and count % CHUNK_SIZE == 0:
+            progress(count)
+    if progress:
+        progress(count)
+
+
+def write_csv(rows: QuerySet | Iterable, columns: list[Column], handle, progress: Progress | None = None) -> None:
+    """The download's CSV (BOM, header, one line a row) into a binary file."""
+    text = io.TextIOWrapper(handle, encoding="utf-8", newline="", write_through=True)
+    writer = csv.writer(text)
+    text.write("\ufeff")
+    writer.writerow([force_str(c.header) for c in columns])
+    for values in _counted(_rows(_iterate(rows), columns), progress):
+        writer.writerow([_csv_cell(v) for v in values])
+    text.flush()
+    text.detach()
+
+
+def write_xlsx(
+    rows: QuerySet | Iterable, columns: list[Column], handle, title: str, progress: Progress | None = None
+) -> None:
+    """The download's workbook, written row by row, into a binary file."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=SHEET_TITLE_FORBIDDEN.sub(" ", force_str(title))[:31] or "Sheet1")
     sheet.append([force_str(c.header) for c in columns])
-    for values in _rows(_iterate(rows), columns):
+    for values in _counted(_rows(_iterate(rows), columns), progress):
         sheet.append([_xlsx_cell(sheet, v) for v in values])
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it when sent
     workbook.save(handle)
+
+
+def xlsx_response(rows: QuerySet | Iterable, columns: list[Column], stem: str, title: str) -> FileResponse:
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it when sent
+    write_xlsx(rows, columns, handle, title)
     handle.seek(0)
     return FileResponse(
         handle,
@@ -138,3 +179,69 @@ def export_response(fmt: str, rows, columns: list[Column], *, stem: str, title: 
     if fmt == "csv":
         return csv_response(rows, columns, stem)
     return xlsx_response(rows, columns, stem, title)
+
+
+# --- Lists exported by a job past the threshold ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListExport:
+    """How a list's download is built, so that a worker can build it again from the request's query.
+
+    `rows` takes a request (its user and GET are all it may read) and returns the filtered queryset,
+    exactly as the list view filters it; `permission` is the one the list view requires.
+    """
+
+    name: str  # the list's URL name, e.g. "assistance:ticket-list"
+    rows: Callable[[HttpRequest], QuerySet]
+    columns: list[Column]
+    stem: str
+    title: str
+    permission: str
+
+
+LIST_EXPORTS: dict[str, ListExport] = {}
+# Query parameters that say how to show the list, not which rows it holds.
+NOT_FILTERS = ("export", "page")
+
+
+def register_export(export: ListExport) -> ListExport:
+    LIST_EXPORTS[export.name] = export
+    return export
+
+
+def list_export(name: str) -> ListExport:
+    """The registered export of a list; the views that register them are imported with the URLs."""
+    if name not in LIST_EXPORTS:
+        from django.urls import get_resolver
+
+        get_resolver().url_patterns  # noqa: B018 - imports every view module, which registers its lists
+    return LIST_EXPORTS[name]
+
+
+def filter_query(request: HttpRequest) -> str:
+    """The list's filters from the request's query string, without the download and page parameters."""
+    query = request.GET.copy()
+    for key in NOT_FILTERS:
+        query.pop(key, None)
+    return query.urlencode()
+
+
+def replay_request(user, query: str) -> HttpRequest:
+    """A GET request of `user` with the list's filters, for building the list's rows outside a request."""
+    request = HttpRequest()
+    request.method = "GET"
+    request.user = user
+    request.GET = QueryDict(query)
+    return request
+
+
+def list_export_response(request: HttpRequest, export: ListExport, fmt: str, rows: QuerySet) -> HttpResponse:
+    """Stream a small list; hand a large one (EXPORT_ASYNC_THRESHOLD rows or more) to the worker."""
+    total = rows.count()
+    if total < settings.EXPORT_ASYNC_THRESHOLD:
+        return export_response(fmt, rows, export.columns, stem=export.stem, title=export.title)
+    from reports.downloads import export_start  # config may import every app; reports imports config
+
+    job = export_start(user=request.user, export=export, fmt=fmt, query=filter_query(request), total=total)
+    return redirect(job)

@@ -1,10 +1,11 @@
 import datetime
 from operator import itemgetter
 
+from django.conf import settings
 from django.contrib.auth.decorators import permission_required
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,11 +14,13 @@ from assistance.awards.models import AwardApplication
 from assistance.awards.selectors import cycle_ranking, get_cycle_for_user, visible_applications
 from clusters.selectors import get_cluster_for_user
 from config.exports import Column, export_requested, export_response
+from config.pagination import paginate
 
 from . import dashboards
 from .charts import Series, bar_chart, line_chart
 from .cluster_report import cluster_report as build_cluster_report
 from .forms import PeriodForm, SummaryForm
+from .models import ExportFile
 from .service import service_report as build_service_report
 from .summary import quality_summary, reported_indicators, summary_paragraph, summary_rows
 
@@ -235,3 +238,39 @@ def award_report(request: HttpRequest, pk: int) -> HttpResponse:
         "now": timezone.now(),
     }
     return render(request, "reports/award_report.html", context)
+
+
+# Downloads: large list exports written by the worker
+
+
+def _get_export_for_user(user, pk: int) -> ExportFile:
+    """The user's own export (a superuser's: any); 404 otherwise."""
+    return get_object_or_404(ExportFile.objects.visible_to(user), pk=pk)
+
+
+def export_list(request: HttpRequest) -> HttpResponse:
+    """My downloads: the exports the user asked for that are still kept."""
+    exports = ExportFile.objects.filter(owner=request.user, expires_at__gt=timezone.now())
+    context = {"page": paginate(request, exports), "retention_days": settings.EXPORT_RETENTION_DAYS}
+    return render(request, "reports/export_list.html", context)
+
+
+def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One export's progress; the page reloads itself until the file is ready or the job failed."""
+    export = _get_export_for_user(request.user, pk)
+    if export.is_expired:
+        raise Http404
+    return render(request, "reports/export_detail.html", {"export": export, "refresh_seconds": 3})
+
+
+def export_download(request: HttpRequest, pk: int) -> FileResponse:
+    export = _get_export_for_user(request.user, pk)
+    if export.status != ExportFile.Status.DONE or export.is_expired or not export.file:
+        raise Http404
+    try:
+        handle = export.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=export.filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -5,6 +5,7 @@ from django.contrib.auth.models import Permission
 
 from clusters.models import Region
 from tests.factories import ClusterFactory, EnterpriseFactory, UserFactory
+from tests.queue import database_queue  # noqa: F401 - the database-backed job queue, for any test
 
 
 @pytest.fixture

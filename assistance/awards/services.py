@@ -4,7 +4,6 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +16,7 @@ from ..attachments import check_upload, original_name, storage_name
 from ..lifecycle import Lifecycle, Requirement, Transition, transition
 from ..models import Attachment
 from ..services import absolute_link
+from ..tasks import enqueue_email
 from .models import (
     ApplicationRevision,
     AwardApplication,
@@ -94,9 +94,8 @@ def allowed_steps(user: User, application: AwardApplication) -> list[str]:
 
 
 def _mail(subject: str, body: str, users) -> None:
-    recipients = [u.email for u in users if u and u.email]
-    if recipients:
-        send_mail(subject, body, None, recipients, fail_silently=True)
+    """Queue the email for the worker (this runs when the transaction commits)."""
+    enqueue_email(subject, body, [u.email for u in users if u and u.email])
 
 
 @transaction.atomic

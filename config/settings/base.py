@@ -271,3 +271,17 @@ SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 # Demo accounts may be created by `load_seeds --demo-users` only where this is true.
 DEMO_USERS_ALLOWED = False
 DEMO_PASSWORD = "demo-2021-tangshan"
+
+# --- Background jobs and large exports ---------------------------------------------------------------
+# Jobs (mail, large exports) wait in the database and run in `manage.py db_worker`, never in a request.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A mail that cannot be sent is tried this many times in all, waiting MAIL_RETRY_SECONDS, then twice as
+# long after each failure; the last failure stays as a failed job in admin.
+MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 5)
+MAIL_RETRY_SECONDS = env_int("MAIL_RETRY_SECONDS", 60)
+# A list of at least this many rows is exported by a job into a file kept EXPORT_RETENTION_DAYS days;
+# smaller lists stream straight to the browser.
+EXPORT_ASYNC_THRESHOLD = env_int("EXPORT_ASYNC_THRESHOLD", 20_000)
+EXPORT_RETENTION_DAYS = env_int("EXPORT_RETENTION_DAYS", 7)
+# --- end of background jobs and large exports --------------------------------------------------------

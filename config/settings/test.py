@@ -31,3 +31,6 @@ WHITENOISE_USE_FINDERS = True
 # writers then meet the same locking (WAL, busy timeout) that a served site does.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.mkdtemp(prefix="quality-test-db-")) / "test.sqlite3")}  # noqa: F405
+
+# --- Background jobs: run at once, in the test's process; tests of the queue use the database backend.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
