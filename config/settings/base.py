@@ -205,3 +205,15 @@ SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 # Demo accounts may be created by `load_seeds --demo-users` only where this is true.
 DEMO_USERS_ALLOWED = False
 DEMO_PASSWORD = "demo-2021-tangshan"
+
+# --- Database outages ---------------------------------------------------------------------------------
+# A restart of the database costs seconds: reused connections are checked before use, connecting gives
+# up after DATABASE_CONNECT_TIMEOUT seconds, and while the database is away every page answers 503.
+from .database import resilient  # noqa: E402
+
+DATABASES["default"] = resilient(DATABASES["default"])
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "config.outage.DatabaseUnavailableMiddleware",
+)
+# --- end of database outages ------------------------------------------------------------------------------
