@@ -15,6 +15,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fault", action="store_true", help="stop and start PostgreSQL during the load")
     parser.add_argument("--fault-at", type=float, default=None, help="seconds into the load (default: 40 %%)")
     parser.add_argument("--outage", type=float, default=5.0, help="seconds the database stays down")
+    parser.add_argument(
+        "--think", type=float, nargs=2, default=(0.5, 1.5), metavar=("MIN", "MAX"), help="seconds between steps"
+    )
     parser.add_argument("--out", type=Path, default=None, help="report directory (default var/loadtest)")
     args = parser.parse_args(argv)
     config = LoadConfig(
@@ -24,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
         fault=args.fault,
         fault_at=args.fault_at,
         outage=args.outage,
+        think=tuple(args.think),
     )
     if args.out:
         config.out_dir = args.out

@@ -15,6 +15,7 @@ seconds later. It returns the report (also written as JSON and Markdown to `out_
 
 import contextlib
 import json
+import math
 import os
 import random
 import secrets
@@ -98,7 +99,7 @@ def percentile(values: list[float], p: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(p / 100 * len(ordered) + 0.5)))
+    rank = max(1, min(len(ordered), math.ceil(p / 100 * len(ordered))))
     return ordered[rank - 1]
 
 
