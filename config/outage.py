@@ -10,6 +10,9 @@ where the first query happens:
 - `process_exception` catches a view's own queries;
 - `server_error` (the 500 handler) catches what fails anywhere else, e.g. in another middleware.
 
+Django wraps the driver's errors in its own, except in a few places (closing a server-side cursor whose
+connection died, for one), so the driver's `OperationalError` and `InterfaceError` count as well.
+
 The page is rendered without the request's context processors: they read the user, the session and the
 navigation, each of which needs the database. The 500 page is rendered the same way.
 """
@@ -17,15 +20,26 @@ navigation, each of which needs the database. The 500 page is rendered the same 
 import logging
 import sys
 
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 
 logger = logging.getLogger(__name__)
 
-DATABASE_ERRORS = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 10
+
+
+def database_errors() -> tuple[type[BaseException], ...]:
+    """Django's connection errors and those of every configured database's driver (psycopg, sqlite3)."""
+    errors: list[type[BaseException]] = [OperationalError, InterfaceError]
+    for connection in connections.all():
+        driver = type(connection).Database
+        errors += [
+            getattr(driver, "OperationalError", OperationalError),
+            getattr(driver, "InterfaceError", InterfaceError),
+        ]
+    return tuple(dict.fromkeys(errors))
 
 
 def database_unavailable(request: HttpRequest, error: BaseException) -> HttpResponse:
@@ -54,12 +68,12 @@ class DatabaseUnavailableMiddleware:
             return None
         try:
             user.is_authenticated  # noqa: B018 - loads the session and the user now, where an outage is caught
-        except DATABASE_ERRORS as error:
+        except database_errors() as error:
             return database_unavailable(request, error)
         return None
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if isinstance(exception, DATABASE_ERRORS):
+        if isinstance(exception, database_errors()):
             return database_unavailable(request, exception)
         return None
 
@@ -68,6 +82,6 @@ class DatabaseUnavailableMiddleware:
 def server_error(request: HttpRequest) -> HttpResponse:
     """The 500 handler: a 503 when the error being handled is the database's absence, else the 500 page."""
     error = sys.exc_info()[1]
-    if isinstance(error, DATABASE_ERRORS):
+    if isinstance(error, database_errors()):
         return database_unavailable(request, error)
     return HttpResponseServerError(loader.render_to_string("500.html"))

@@ -1,7 +1,7 @@
 """The site's addresses plus views that fail the way a database outage makes them fail."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connection
 from django.urls import path
 
 from config.urls import handler500
@@ -19,6 +19,12 @@ def connection_closed(request):
 
 
 @login_not_required
+def driver_error(request):
+    # What psycopg raises, unwrapped, when a server-side cursor is closed on a connection the server dropped.
+    raise connection.Database.OperationalError("consuming input failed: server closed the connection unexpectedly")
+
+
+@login_not_required
 def broken(request):
     raise ValueError("a plain bug")
 
@@ -26,6 +32,7 @@ def broken(request):
 urlpatterns = [
     path("outage/database-gone/", database_gone),
     path("outage/connection-closed/", connection_closed),
+    path("outage/driver-error/", driver_error),
     path("outage/broken/", broken),
     *site_urlpatterns,
 ]

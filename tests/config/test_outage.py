@@ -28,7 +28,7 @@ def _assert_unavailable_page(response):
 
 
 @pytest.mark.urls("tests.config.outage_urls")
-@pytest.mark.parametrize("url", ["/outage/database-gone/", "/outage/connection-closed/"])
+@pytest.mark.parametrize("url", ["/outage/database-gone/", "/outage/connection-closed/", "/outage/driver-error/"])
 def test_a_view_that_loses_the_database_answers_503_in_chinese(client, url):
     _assert_unavailable_page(client.get(url))
 

@@ -279,6 +279,7 @@ def run(config: LoadConfig, *, log=print) -> dict:
             _wait_ready(port, gunicorn)
             report = _load(config, label, server, port, accounts, roles, log)
         finally:
+            stopping = time.monotonic()
             gunicorn.send_signal(signal.SIGTERM)
             try:
                 gunicorn.wait(timeout=30)
@@ -286,6 +287,7 @@ def run(config: LoadConfig, *, log=print) -> dict:
                 gunicorn.kill()
                 gunicorn.wait()
             gunicorn_log.close()
+            log(f"gunicorn stopped in {time.monotonic() - stopping:.1f} s")
 
         integrity = subprocess.run(
             [sys.executable, "manage.py", "check_integrity"], cwd=ROOT, env=env, capture_output=True, text=True
