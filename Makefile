@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint test-sqlite test-postgres messages bench clean
+.PHONY: run test install lint test-sqlite test-postgres loadtest messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,15 @@ test-postgres: install
 	$(BIN)/python tests/run_postgres.py
 
 test: lint test-sqlite test-postgres
+
+# Not part of `make test`: its own PostgreSQL server and gunicorn (production settings), simulated users.
+# `make loadtest LOAD_FAULT=1` also stops and starts the database in the middle. Reports go to var/loadtest/.
+LOAD_USERS ?= 50
+LOAD_SECONDS ?= 60
+LOAD_TICKETS ?= 100000
+LOAD_FAULT ?=
+loadtest: install
+	$(BIN)/python -m tests.benchmarks.load --users $(LOAD_USERS) --duration $(LOAD_SECONDS) --tickets $(LOAD_TICKETS) $(if $(LOAD_FAULT),--fault)
 
 messages: install
 	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=staticfiles --no-obsolete

@@ -44,3 +44,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", health.health, name="health"),
 ]
+
+# Also answers 503 when the error is the database being away (see config/outage.py).
+handler500 = "config.outage.server_error"

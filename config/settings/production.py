@@ -3,6 +3,7 @@
 import dj_database_url
 
 from .base import *  # noqa: F403
+from .database import resilient
 from .env import env_bool, env_int, env_list, env_str
 
 SECRET_KEY = env_str("SECRET_KEY", required=True)
@@ -13,6 +14,9 @@ DATABASES = {
     )
 }
 DATABASES["default"] = with_sqlite_options(DATABASES["default"])  # noqa: F405
+# --- Database outages: see base.py ---------------------------------------------------------------------
+DATABASES["default"] = resilient(DATABASES["default"])
+# --- end of database outages ------------------------------------------------------------------------------
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", required=True)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
