@@ -270,3 +270,9 @@ SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 # Demo accounts may be created by `load_seeds --demo-users` only where this is true.
 DEMO_USERS_ALLOWED = False
 DEMO_PASSWORD = "demo-2021-tangshan"
+
+# --- Seed data -----------------------------------------------------------------------------------------
+# `load_seeds` loads the articles' sample records (sample enterprises, tickets, staff accounts) only where
+# this is true, or when asked with --with-samples; `load_seeds --reference-only` is allowed everywhere.
+SAMPLE_SEEDS_ALLOWED = False
+# --- end of seed data ----------------------------------------------------------------------------------
