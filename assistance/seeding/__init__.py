@@ -19,13 +19,25 @@ from django.db import transaction
 from clusters.seeding import SeedReport, default_seed_dir, read_seed_files, sources_with_quotes
 
 from .common import ASSISTANCE_FILES, TANGSHAN_TZ, Context
+from .reference import load_reference
 from .staff import load_experts, load_staff
 from .teams import load_demo_members, load_teams, teams_by_cluster
 from .tickets import load_tickets
 from .trainings import load_trainings
 from .visits import load_described_visits
 
-__all__ = ["ASSISTANCE_FILES", "TANGSHAN_TZ", "load_staff", "seeds_load"]
+__all__ = ["ASSISTANCE_FILES", "TANGSHAN_TZ", "load_staff", "reference_load", "seeds_load"]
+
+
+def reference_load(*, report: SeedReport | None = None) -> SeedReport:
+    """The assistance reference rows only (categories, service levels, partners), each created when missing.
+
+    Nothing synthetic: no staff account, expert, team, ticket, visit or training.
+    """
+    report = report if report is not None else SeedReport()
+    with transaction.atomic():
+        load_reference(report)
+    return report
 
 
 def seeds_load(*, report: SeedReport | None = None, seed_dir: Path | None = None) -> SeedReport:

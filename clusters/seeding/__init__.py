@@ -9,7 +9,8 @@ Records the articles only count are generated here by plain arithmetic from the 
 
 ``common`` holds what the assistance and award loaders share with this one (reading the files,
 source notes, ``upsert``); ``registry`` loads the registry file by file, ``samples`` generates the
-sample records and ``demo_users`` the demo sign-ins.
+sample records and ``demo_users`` the demo sign-ins. ``reference`` holds what ``reference_load``
+needs (regions and role groups, nothing synthetic) and the rule that settings may refuse samples.
 """
 
 from pathlib import Path
@@ -23,6 +24,7 @@ from .common import (
     Sources,
     article_text,
     default_seed_dir,
+    ensure,
     find,
     read_seed_files,
     same,
@@ -30,6 +32,13 @@ from .common import (
     upsert,
 )
 from .demo_users import DEMO_USERS_FILE, DemoSignIn, DemoUsersNotAllowed, check_demo_users_allowed, load_demo_users
+from .reference import (
+    REFERENCE_FILES,
+    SamplesNotAllowed,
+    check_samples_allowed,
+    ensure_group_permissions,
+    migration_module,
+)
 from .registry import (
     REGISTRY_FILES,
     load_clusters,
@@ -45,19 +54,26 @@ __all__ = [
     "CHANGE_REASON",
     "CITY_DIVISION_CODE",
     "DEMO_USERS_FILE",
+    "REFERENCE_FILES",
     "REGISTRY_FILES",
     "DemoSignIn",
     "DemoUsersNotAllowed",
+    "SamplesNotAllowed",
     "SeedError",
     "SeedReport",
     "Sources",
     "StandardSpec",
     "article_text",
     "build_credit_code",
+    "check_samples_allowed",
     "default_seed_dir",
+    "ensure",
+    "ensure_group_permissions",
     "expand_series",
     "find",
+    "migration_module",
     "read_seed_files",
+    "reference_load",
     "same",
     "sample_enterprise_name",
     "seeds_load",
@@ -66,12 +82,15 @@ __all__ = [
 ]
 
 
-def seeds_load(*, demo_users: bool = False, seed_dir: Path | None = None) -> SeedReport:
+def seeds_load(*, demo_users: bool = False, with_samples: bool = False, seed_dir: Path | None = None) -> SeedReport:
     """Load the registry seed data, and the demo users if asked, in one transaction.
 
-    Raises DemoUsersNotAllowed before touching the database when demo users are asked for where
-    settings.DEMO_USERS_ALLOWED is false, and SeedError when the seed files are inconsistent.
+    Raises SamplesNotAllowed before touching the database where settings.SAMPLE_SEEDS_ALLOWED is
+    false and `with_samples` does not ask for the samples anyway, DemoUsersNotAllowed when demo users
+    are asked for where settings.DEMO_USERS_ALLOWED is false, and SeedError when the seed files are
+    inconsistent.
     """
+    check_samples_allowed(asked=with_samples)
     if demo_users:
         check_demo_users_allowed()
     seed_dir = seed_dir or default_seed_dir()
@@ -87,4 +106,20 @@ def seeds_load(*, demo_users: bool = False, seed_dir: Path | None = None) -> See
         load_indicators(data["indicators"], regions, clusters, sources, report)
         if demo_users:
             report.demo_users = load_demo_users(data[DEMO_USERS_FILE], regions, report)
+    return report
+
+
+def reference_load(*, report: SeedReport | None = None, seed_dir: Path | None = None) -> SeedReport:
+    """Load the registry's reference data only: the regions, and the role groups when missing.
+
+    Allowed under every settings: nothing it writes is a sample. Regions follow regions.toml as in
+    the full load; a group is created (with the registry's permissions) only when it is missing.
+    """
+    seed_dir = seed_dir or default_seed_dir()
+    data = read_seed_files(seed_dir, REFERENCE_FILES)
+    groups = migration_module("clusters", "0002_create_role_groups").GROUP_PERMISSIONS
+    report = report if report is not None else SeedReport()
+    with transaction.atomic():
+        load_regions(data["regions"], report)
+        ensure_group_permissions(groups, "clusters", report)
     return report

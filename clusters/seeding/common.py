@@ -37,6 +37,8 @@ class SeedReport:
 
     counts: dict[str, Counter[str]] = field(default_factory=dict)
     demo_users: list["DemoSignIn"] = field(default_factory=list)
+    # Role groups this load created: each app's reference loader gives them that app's permissions.
+    created_groups: set[str] = field(default_factory=set)
 
     def record(self, model: type[models.Model], outcome: str) -> None:
         self.counts.setdefault(model._meta.label, Counter())[outcome] += 1
@@ -180,4 +182,20 @@ def upsert(model: type[ModelT], lookup: Mapping[str, Any], values: Mapping[str, 
     stamped = any(model_field.name == "updated_at" for model_field in model._meta.concrete_fields)
     _save(instance, update_fields=[*changed, "updated_at"] if stamped else changed)
     report.record(model, "updated")
+    return instance
+
+
+def ensure(model: type[ModelT], lookup: Mapping[str, Any], values: Mapping[str, Any], report: SeedReport) -> ModelT:
+    """Find a row by its natural key and create it when missing; a row that exists is left as it is.
+
+    For the reference rows the migrations create: administrators keep them in the admin (a service
+    level's days, a category's name), so a load restores a missing row but never undoes an edit.
+    """
+    instance = model.objects.filter(**lookup).first()
+    if instance is not None:
+        report.record(model, "unchanged")
+        return instance
+    instance = model(**lookup, **values)
+    _save(instance)
+    report.record(model, "created")
     return instance

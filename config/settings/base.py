@@ -297,3 +297,9 @@ MIDDLEWARE.insert(
     "config.outage.DatabaseUnavailableMiddleware",
 )
 # --- end of database outages ------------------------------------------------------------------------------
+
+# --- Seed data -----------------------------------------------------------------------------------------
+# `load_seeds` loads the articles' sample records (sample enterprises, tickets, staff accounts) only where
+# this is true, or when asked with --with-samples; `load_seeds --reference-only` is allowed everywhere.
+SAMPLE_SEEDS_ALLOWED = False
+# --- end of seed data ----------------------------------------------------------------------------------

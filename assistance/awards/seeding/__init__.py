@@ -24,8 +24,20 @@ from ..models import Decision
 from .applications import _label, load_application, load_demo_assignments, plan_application, registry_honour
 from .common import AWARD_FILES, local
 from .cycles import load_cycles, load_reviewers
+from .reference import load_reference
 
-__all__ = ["AWARD_FILES", "seeds_load"]
+__all__ = ["AWARD_FILES", "reference_load", "seeds_load"]
+
+
+def reference_load(*, report: SeedReport | None = None) -> SeedReport:
+    """The award reference rows only (programmes, the rubric), each created when missing.
+
+    Nothing synthetic: no reviewer account, cycle or application.
+    """
+    report = report if report is not None else SeedReport()
+    with transaction.atomic():
+        load_reference(report)
+    return report
 
 
 def _users(usernames: Sequence[str]) -> dict[str, User]:
