@@ -3,13 +3,14 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .editing import VersionedAdminForm, VersionedForm
 from .fields import IdChoiceField
 from .models import Enterprise, User
 from .selectors import visible_clusters, visible_counties
 from .validators import normalise_credit_code, validate_credit_code
 
 
-class EnterpriseForm(forms.ModelForm):
+class EnterpriseForm(VersionedForm):
     class Meta:
         model = Enterprise
         fields = [
@@ -47,8 +48,8 @@ class EnterpriseForm(forms.ModelForm):
         return self.cleaned_data["name"].strip()
 
 
-class EnterpriseAdminForm(forms.ModelForm):
-    """Admin uses the same credit-code rule as the pages."""
+class EnterpriseAdminForm(VersionedAdminForm):
+    """Admin uses the same credit-code and cluster rules as the pages, and the same stale-edit check."""
 
     class Meta:
         model = Enterprise
