@@ -1,9 +1,9 @@
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from clusters.admin import AUDIT_FIELDS, AuditedAdmin, ReadOnlyAdmin
+from clusters.admin import AUDIT_FIELDS, AuditedAdmin, ReadOnlyAdmin, VersionedAdminMixin
+from clusters.editing import VersionedAdminForm
 
 from . import services
 from .models import (
@@ -30,13 +30,20 @@ class TeamMembershipInline(admin.TabularInline):
 
 
 @admin.register(SupportTeam)
-class SupportTeamAdmin(AuditedAdmin):
+class SupportTeamAdmin(VersionedAdminMixin, AuditedAdmin):
+    """Teams are edited here only: the hidden edit version keeps two administrators from overwriting each other."""
+
+    form = VersionedAdminForm
     list_display = ("name", "region", "leader", "active_from", "active_until")
     list_filter = ("region",)
     search_fields = ("name", "description")
     autocomplete_fields = ("region", "leader", "experts", "clusters")
+    readonly_fields = (*AUDIT_FIELDS, "updated_by", "version")
     inlines = [TeamMembershipInline]
     list_select_related = ("region", "leader")
+
+    def update(self, request, obj, form) -> None:
+        services.team_update(team_id=obj.pk, user=request.user, version=form.opened_version, data=form.cleaned_data)
 
 
 @admin.register(Expert)
@@ -100,7 +107,7 @@ class AttachmentInline(admin.TabularInline):
         return False
 
 
-class TicketAdminForm(forms.ModelForm):
+class TicketAdminForm(VersionedAdminForm):
     """The ticket's edit version rides along, so a change made meanwhile on the ticket pages is not overwritten."""
 
     edit_version = forms.IntegerField(widget=forms.HiddenInput)
@@ -109,16 +116,11 @@ class TicketAdminForm(forms.ModelForm):
         model = Ticket
         fields = services.EDITABLE_FIELDS
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial["edit_version"] = self.instance.version
-
 
 @admin.register(Ticket)
-class TicketAdmin(SimpleHistoryAdmin):
+class TicketAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     """Admin edits the fields the ticket pages edit, through the same service; state changes are taken on the
-    ticket pages, which apply the lifecycle rules."""
+    ticket pages, which apply the lifecycle rules. A closed or cancelled ticket is shown read-only."""
 
     form = TicketAdminForm
     list_display = ("number", "title", "enterprise", "category", "status", "priority", "team", "assignee", "due_at")
@@ -153,19 +155,17 @@ class TicketAdmin(SimpleHistoryAdmin):
     def has_add_permission(self, request):
         return False
 
-    def save_model(self, request, obj, form, change):
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj is not None and obj.is_finished)
+
+    def update(self, request, obj, form) -> None:
         """Save through `ticket_update`: the version check, the edit rules and the due date follow the priority."""
-        try:
-            services.ticket_update(
-                ticket_id=obj.pk,
-                user=request.user,
-                version=form.cleaned_data["edit_version"],
-                data={field: form.cleaned_data[field] for field in services.EDITABLE_FIELDS},
-            )
-        except (ValidationError, PermissionDenied) as error:
-            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-        # The admin's own save and history entry see the saved row.
-        obj.refresh_from_db()
+        services.ticket_update(
+            ticket_id=obj.pk,
+            user=request.user,
+            version=form.opened_version,
+            data={field: form.cleaned_data[field] for field in services.EDITABLE_FIELDS},
+        )
 
 
 @admin.register(Visit)
@@ -180,13 +180,20 @@ class VisitAdmin(AuditedAdmin):
 
 
 @admin.register(Training)
-class TrainingAdmin(AuditedAdmin):
+class TrainingAdmin(VersionedAdminMixin, AuditedAdmin):
+    form = VersionedAdminForm
+    readonly_fields = (*AUDIT_FIELDS, "created_by", "updated_by", "version")
     list_display = ("date", "title", "category", "region", "attendee_count", "synthetic")
     list_filter = ("category", "region", "synthetic")
     search_fields = ("title", "place")
     autocomplete_fields = ("region", "clusters", "experts", "enterprises")
     list_select_related = ("category", "region")
     date_hierarchy = "date"
+
+    def update(self, request, obj, form) -> None:
+        services.training_update(
+            training_id=obj.pk, user=request.user, version=form.opened_version, data=form.cleaned_data
+        )
 
 
 @admin.register(Attachment)

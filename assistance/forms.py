@@ -5,9 +5,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clusters.editing import VersionedForm
 from clusters.fields import IdChoiceField, IdMultipleChoiceField
 from clusters.models import User
-from clusters.selectors import visible_clusters, visible_enterprises, visible_regions
+from clusters.selectors import users_who_see, visible_clusters, visible_enterprises, visible_regions
 from config.once import SubmitOnceForm
 
 from .models import Expert, Priority, ServicePartner, Ticket, TicketCategory, Training, Visit
@@ -68,8 +69,10 @@ class AssignForm(SubmitOnceForm):
         super().__init__(*args, **kwargs)
         teams = visible_teams(user=user)
         self.fields["team"].queryset = teams
+        # Members of a team who can see the ticket's enterprise: `ticket_assign` refuses anyone else.
         self.fields["assignee"].queryset = (
-            User.objects.filter(memberships__team__in=teams, memberships__left_on__isnull=True)
+            users_who_see(region_id=ticket.enterprise.county_id)
+            .filter(memberships__team__in=teams, memberships__left_on__isnull=True)
             .distinct()
             .order_by("username")
         )
@@ -198,7 +201,7 @@ class VisitForm(SubmitOnceForm, forms.ModelForm):
         }
 
 
-class TrainingForm(SubmitOnceForm, forms.ModelForm):
+class TrainingForm(SubmitOnceForm, VersionedForm):
     class Meta:
         model = Training
         fields = [

@@ -71,6 +71,15 @@ class SupportTeam(TimeStampedModel):
     active_until = models.DateField(_("active until"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
     source = models.TextField(_("source note"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -197,6 +206,8 @@ class Ticket(TimeStampedModel):
     OPEN_STATUSES = (Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS, Status.WAITING, Status.REOPENED)
     CLOCK_RUNNING = (Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED)
     DONE_STATUSES = (Status.RESOLVED, Status.CLOSED)
+    # A closed or cancelled ticket is finished: no step leads out of it, so it takes no more edits or files.
+    FINISHED_STATUSES = (Status.CLOSED, Status.CANCELLED)
 
     class Channel(models.TextChoices):
         WINDOW = "window", _("One-stop window")
@@ -298,6 +309,10 @@ class Ticket(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED_STATUSES
 
     def is_overdue(self, now: datetime.datetime | None = None) -> bool:
         """Past due with the clock running, or already past due when waiting began."""
@@ -401,6 +416,15 @@ class Training(TimeStampedModel):
     )
     synthetic = models.BooleanField(_("synthetic sample"), default=False)
     source = models.TextField(_("source note"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -14,7 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from clusters.editing import StaleEdit as StaleEdit  # the edit views catch it from here
+from clusters.editing import check_version, lock_for_edit, touch
 from clusters.models import Enterprise, User
+from clusters.selectors import users_who_see
 
 from .attachments import check_upload, original_name, storage_name
 from .lifecycle import Lifecycle, Requirement, Transition, transition
@@ -25,6 +28,7 @@ from .models import (
     TeamMembership,
     Ticket,
     TicketCounter,
+    Training,
     Visit,
 )
 from .tasks import enqueue_email
@@ -84,9 +88,8 @@ def ticket_roles(user: User, ticket: Ticket) -> set[str]:
 
 
 def _touch(ticket: Ticket, user: User | None) -> None:
-    """Every saved change to a ticket bumps its edit version, so a stale edit is refused."""
-    ticket.version += 1
-    ticket.updated_by = user
+    """Every saved change to a ticket, its steps too, bumps its edit version, so a stale edit is refused."""
+    touch(ticket, user)
 
 
 TICKETS = Lifecycle(
@@ -184,13 +187,24 @@ def _notify_assignee(ticket: Ticket) -> None:
 
 
 def ticket_assign(*, ticket_id: int, user: User, team: SupportTeam, assignee: User, note: str = "", at=None) -> Ticket:
-    """A manager gives the ticket to a team and one of its members; the assignee gets an email."""
+    """A manager gives the ticket to a team and one of its members; the assignee gets an email.
+
+    The assignee must be in the team and see the ticket's enterprise (his jurisdiction covers its county):
+    a ticket given to someone who cannot open it would be stuck, and the email would leak its title.
+    """
     if not is_team_member(assignee, team.pk):
         raise ValidationError(
             _("%(user)s is not a member of %(team)s."), code="member", params={"user": assignee, "team": team}
         )
     with TICKETS.step(ticket_id, action="assign", user=user, note=note, at=at) as step:
         ticket = step.record
+        enterprise = Enterprise.objects.select_related("county").get(pk=ticket.enterprise_id)
+        if not users_who_see(region_id=enterprise.county_id).filter(pk=assignee.pk).exists():
+            raise ValidationError(
+                _("%(user)s cannot see %(enterprise)s in %(county)s, so cannot work on this ticket."),
+                code="jurisdiction",
+                params={"user": assignee.display_name, "enterprise": enterprise.name, "county": enterprise.county},
+            )
         ticket.team, ticket.assignee = team, assignee
     transaction.on_commit(lambda: _notify_assignee(ticket))
     return ticket
@@ -245,15 +259,12 @@ def ticket_cancel(*, ticket_id: int, user: User, reason: str, at=None) -> Ticket
     return step.record
 
 
-class StaleEdit(ValidationError):
-    """Someone else changed the record after the editor opened it."""
-
-
 EDITABLE_FIELDS = ("title", "description", "category", "channel", "priority", "partner", "satisfaction")
 
 
 def can_edit_ticket(user: User, ticket: Ticket) -> bool:
-    if ticket.status == S.CANCELLED or not user.has_perm("assistance.change_ticket"):
+    """Whether the user may edit the ticket; a closed or cancelled ticket is finished and takes no more edits."""
+    if ticket.is_finished or not user.has_perm("assistance.change_ticket"):
         return False
     return bool(ticket_roles(user, ticket))
 
@@ -261,21 +272,17 @@ def can_edit_ticket(user: User, ticket: Ticket) -> bool:
 @transaction.atomic
 def ticket_update(*, ticket_id: int, user: User, version: int, data: dict) -> Ticket:
     """Save an edit unless the ticket changed since the editor loaded `version`; nothing is overwritten."""
-    # Lock the ticket row only: PostgreSQL cannot lock the nullable side of the outer join to updated_by.
-    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("updated_by").get(pk=ticket_id)
+    ticket = lock_for_edit(Ticket, ticket_id)
     if not can_edit_ticket(user, ticket):
         raise PermissionDenied(_("You may not edit this ticket."))
-    if ticket.version != version:
-        who = ticket.updated_by.display_name if ticket.updated_by else _("someone")
-        when = timezone.localtime(ticket.updated_at).strftime("%Y-%m-%d %H:%M")
-        raise StaleEdit(
-            _(
-                "%(who)s changed this ticket at %(when)s, after you opened it. Your changes were not saved; "
-                "reload the ticket and make them again."
-            ),
-            code="stale",
-            params={"who": who, "when": when},
-        )
+    check_version(
+        ticket,
+        version,
+        gettext_lazy(
+            "%(who)s changed this ticket at %(when)s, after you opened it. Your changes were not saved; "
+            "reload the ticket and make them again."
+        ),
+    )
     old_days = service_days(ticket.priority)
     for field in EDITABLE_FIELDS:
         if field in data:
@@ -286,6 +293,62 @@ def ticket_update(*, ticket_id: int, user: User, version: int, data: dict) -> Ti
     _touch(ticket, user)
     ticket.save()
     return ticket
+
+
+TRAINING_FIELDS = ("date", "title", "category", "region", "place", "attendee_count", "source", "synthetic")
+TRAINING_LISTS = ("clusters", "experts", "enterprises")
+
+
+@transaction.atomic
+def training_update(*, training_id: int, user: User, version: int, data: dict) -> Training:
+    """Save an edit of a training unless it changed since the editor loaded `version`.
+
+    `data` holds the fields and the lists (clusters, experts, enterprises) the editor sent; those absent stay.
+    """
+    training = lock_for_edit(Training, training_id)
+    check_version(
+        training,
+        version,
+        gettext_lazy(
+            "%(who)s changed this training at %(when)s, after you opened it. Your changes were not saved; "
+            "reload the training and make them again."
+        ),
+    )
+    for field in TRAINING_FIELDS:
+        if field in data:
+            setattr(training, field, data[field])
+    touch(training, user)
+    training.save()
+    for name in TRAINING_LISTS:
+        if name in data:
+            getattr(training, name).set(data[name])
+    return training
+
+
+TEAM_FIELDS = ("name", "region", "leader", "active_from", "active_until", "description", "source")
+
+
+@transaction.atomic
+def team_update(*, team_id: int, user: User, version: int, data: dict) -> SupportTeam:
+    """Save an edit of a support team's own fields unless the team changed since the editor loaded `version`.
+
+    Teams are edited in admin, which saves the members and the lists after this, in the same transaction.
+    """
+    team = lock_for_edit(SupportTeam, team_id)
+    check_version(
+        team,
+        version,
+        gettext_lazy(
+            "%(who)s changed this support team at %(when)s, after you opened it. Your changes were not saved; "
+            "reload the team and make them again."
+        ),
+    )
+    for field in TEAM_FIELDS:
+        if field in data:
+            setattr(team, field, data[field])
+    touch(team, user)
+    team.save()
+    return team
 
 
 def team_of(user: User, day: datetime.date) -> SupportTeam | None:

@@ -396,7 +396,14 @@ def training_update(request: HttpRequest, pk: int) -> HttpResponse:
     training = get_rw_training_for_user(user=request.user, pk=pk)
     form = TrainingForm(request.POST or None, instance=training, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        try:
+            services.training_update(
+                training_id=training.pk, user=request.user, version=form.opened_version, data=form.cleaned_data
+            )
+        except services.StaleEdit as error:
+            messages.error(request, _errors(error))
+            context = {"form": form, "training": training}
+            return render(request, "assistance/training_form.html", context, status=409)
         messages.success(request, _("The training was saved."))
         return redirect(training)
     return render(request, "assistance/training_form.html", {"form": form, "training": training})

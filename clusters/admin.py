@@ -1,8 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import services
 from .forms import EnterpriseAdminForm
 from .models import (
     Cluster,
@@ -28,6 +30,39 @@ AUDIT_FIELDS = ("created_at", "updated_at")
 class AuditedAdmin(SimpleHistoryAdmin):
     readonly_fields = AUDIT_FIELDS
     list_per_page = 50
+
+
+class VersionedAdminMixin:
+    """Admin saves an edit through the record's update service, which checks the form's hidden `edit_version`
+    under a row lock, as the pages do: a change made meanwhile elsewhere is never overwritten.
+
+    `update(request, obj, form)` calls the service. A refused edit is an error message, and the record's
+    inlines and lists are then left as they were too.
+    """
+
+    def update(self, request, obj, form) -> None:
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.updated_by = request.user
+            super().save_model(request, obj, form, change)
+            return
+        try:
+            self.update(request, obj, form)
+        except (ValidationError, PermissionDenied) as error:
+            obj._edit_refused = True
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        # The admin's own history entry and redirect see the saved row.
+        obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change):
+        if getattr(form.instance, "_edit_refused", False):
+            for formset in formsets:
+                # Nothing of the refused edit is saved; admin's change message reads what was.
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            return
+        super().save_related(request, form, formsets, change)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -135,8 +170,9 @@ class StandardRoleInline(HoldingInline):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(ScopedAdminMixin, AuditedAdmin):
+class EnterpriseAdmin(ScopedAdminMixin, VersionedAdminMixin, AuditedAdmin):
     form = EnterpriseAdminForm
+    readonly_fields = (*AUDIT_FIELDS, "updated_by", "version")
     scope = staticmethod(visible_enterprises)
     list_display = ("name", "credit_code", "county", "cluster", "size", "is_leading", "synthetic")
     list_filter = ("size", "is_leading", "synthetic", "county", "cluster")
@@ -144,6 +180,11 @@ class EnterpriseAdmin(ScopedAdminMixin, AuditedAdmin):
     autocomplete_fields = ("county", "cluster")
     inlines = [HonourInline, DesignationInline, TrademarkInline, StandardRoleInline]
     list_select_related = ("county", "cluster")
+
+    def update(self, request, obj, form) -> None:
+        services.enterprise_update(
+            enterprise_id=obj.pk, user=request.user, version=form.opened_version, data=form.cleaned_data
+        )
 
 
 class HoldingAdmin(AuditedAdmin):

@@ -5,13 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 from config.once import SubmitOnceForm
 
+from .editing import VersionedAdminForm, VersionedForm
 from .fields import IdChoiceField
 from .models import Enterprise, User
 from .selectors import visible_clusters, visible_counties
 from .validators import normalise_credit_code, validate_credit_code
 
 
-class EnterpriseForm(SubmitOnceForm, forms.ModelForm):
+class EnterpriseForm(SubmitOnceForm, VersionedForm):
     class Meta:
         model = Enterprise
         fields = [
@@ -49,8 +50,8 @@ class EnterpriseForm(SubmitOnceForm, forms.ModelForm):
         return self.cleaned_data["name"].strip()
 
 
-class EnterpriseAdminForm(forms.ModelForm):
-    """Admin uses the same credit-code rule as the pages."""
+class EnterpriseAdminForm(VersionedAdminForm):
+    """Admin uses the same credit-code and cluster rules as the pages, and the same stale-edit check."""
 
     class Meta:
         model = Enterprise

@@ -205,6 +205,10 @@ class Enterprise(TimeStampedModel):
     contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
     source = models.TextField(_("source note"), blank=True)
     synthetic = models.BooleanField(_("synthetic sample"), default=False)
+    updated_by = models.ForeignKey(
+        "User", verbose_name=_("last changed by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -217,6 +221,24 @@ class Enterprise(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("clusters:enterprise-detail", args=[self.pk])
+
+    def clean(self) -> None:
+        """An enterprise's cluster lies in the enterprise's county: else the cluster's page, seen from the
+        cluster's county, would show an enterprise that this county may not see."""
+        if self.cluster_id and self.county_id and self.cluster.county_id != self.county_id:
+            raise ValidationError(
+                {
+                    "cluster": ValidationError(
+                        _("%(cluster)s lies in %(cluster_county)s, not in %(county)s."),
+                        code="cluster_county",
+                        params={
+                            "cluster": self.cluster.name,
+                            "cluster_county": self.cluster.county.name,
+                            "county": self.county.name,
+                        },
+                    )
+                }
+            )
 
 
 class Holding(TimeStampedModel):

@@ -1,7 +1,7 @@
 """Reads that apply the jurisdiction rule: a user sees their region and what lies below it."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -29,6 +29,17 @@ def scope_region_ids(*, user: User) -> QuerySet[Region] | None:
     return Region.objects.within(user.jurisdiction_id).values("pk")
 
 
+def users_who_see(*, region_id: int) -> QuerySet[User]:
+    """The users whose jurisdiction holds the region (it, its city or its province), and superusers without one.
+
+    The same rule as `scope_region_ids`, read from the region's side.
+    """
+    holders = Region.objects.filter(Q(pk=region_id) | Q(children=region_id) | Q(children__children=region_id))
+    return User.objects.filter(
+        Q(jurisdiction__in=holders.values("pk")) | Q(jurisdiction__isnull=True, is_superuser=True)
+    )
+
+
 def in_jurisdiction(*, queryset: QuerySet, user: User, region: str) -> QuerySet:
     """The rows of `queryset` whose region (the lookup path `region`) lies in the user's jurisdiction."""
     scope = scope_region_ids(user=user)
@@ -51,23 +62,31 @@ def visible_enterprises(*, user: User) -> QuerySet[Enterprise]:
     return in_jurisdiction(queryset=Enterprise.objects.all(), user=user, region="county")
 
 
-def _count_by(model, path: str) -> Coalesce:
-    """A correlated subquery counting `model` rows whose `path` is the outer row."""
-    counts = model.objects.filter(**{path: OuterRef("pk")}).order_by().values(path).annotate(n=Count("pk")).values("n")
+def _count_by(model, path: str, rows: QuerySet | None = None) -> Coalesce:
+    """A correlated subquery counting `model` rows (of `rows`, if given) whose `path` is the outer row."""
+    rows = model.objects.all() if rows is None else rows
+    counts = rows.filter(**{path: OuterRef("pk")}).order_by().values(path).annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
 
 
 def cluster_list(*, user: User) -> QuerySet[Cluster]:
-    """Visible clusters with their county and the counts a list row shows, in one query."""
+    """Visible clusters with their county and the counts a list row shows, in one query.
+
+    The counts are of what the cluster's page lists to the user: holdings of enterprises they may see.
+    """
+
+    def held(model) -> QuerySet:
+        return in_jurisdiction(queryset=model.objects.all(), user=user, region="enterprise__county")
+
     return (
         visible_clusters(user=user)
         .select_related("county")
         .annotate(
-            enterprise_count=_count_by(Enterprise, "cluster"),
-            honour_count=_count_by(Honour, "enterprise__cluster"),
-            designation_count=_count_by(Designation, "enterprise__cluster"),
-            trademark_count=_count_by(Trademark, "enterprise__cluster"),
-            standard_count=_count_by(StandardRole, "enterprise__cluster"),
+            enterprise_count=_count_by(Enterprise, "cluster", visible_enterprises(user=user)),
+            honour_count=_count_by(Honour, "enterprise__cluster", held(Honour)),
+            designation_count=_count_by(Designation, "enterprise__cluster", held(Designation)),
+            trademark_count=_count_by(Trademark, "enterprise__cluster", held(Trademark)),
+            standard_count=_count_by(StandardRole, "enterprise__cluster", held(StandardRole)),
             pilot_count=_count_by(StandardizationPilot, "cluster"),
         )
     )
@@ -105,28 +124,43 @@ def get_rw_enterprise_for_user(*, user: User, pk: int) -> Enterprise:
     return enterprise
 
 
-def cluster_holdings(*, cluster: Cluster) -> dict:
-    """Everything a cluster's page lists, each kind in one query."""
+def cluster_holdings(*, user: User, cluster: Cluster) -> dict:
+    """Everything a cluster's page lists, each kind in one query, each within the viewer's jurisdiction.
+
+    An enterprise's holding shows on its cluster's page only to those who may see the enterprise.
+    """
+
+    def held(model, **lookups) -> QuerySet:
+        return in_jurisdiction(queryset=model.objects.filter(**lookups), user=user, region="enterprise__county")
+
+    scope = scope_region_ids(user=user)
+    pilots = StandardizationPilot.objects.filter(cluster=cluster)
+    if scope is not None:
+        pilots = pilots.filter(Q(enterprise__isnull=True) | Q(enterprise__county__in=scope))
     return {
-        "honours": Honour.objects.filter(enterprise__cluster=cluster).select_related("enterprise"),
-        "designations": Designation.objects.filter(enterprise__cluster=cluster).select_related("enterprise"),
-        "trademarks": Trademark.objects.filter(enterprise__cluster=cluster).select_related("enterprise"),
-        "standard_roles": StandardRole.objects.filter(enterprise__cluster=cluster)
+        "honours": held(Honour, enterprise__cluster=cluster).select_related("enterprise"),
+        "designations": held(Designation, enterprise__cluster=cluster).select_related("enterprise"),
+        "trademarks": held(Trademark, enterprise__cluster=cluster).select_related("enterprise"),
+        "standard_roles": held(StandardRole, enterprise__cluster=cluster)
         .select_related("standard", "enterprise")
         .order_by("-date", "standard__number"),
-        "pilots": StandardizationPilot.objects.filter(cluster=cluster).select_related("enterprise"),
+        "pilots": pilots.select_related("enterprise"),
+        # A geographical indication belongs to the cluster itself, which the viewer may see.
         "gi_products": GIProduct.objects.filter(cluster=cluster).select_related("region"),
         "indicators": cluster.indicators.order_by("-year"),
     }
 
 
-def enterprise_holdings(*, enterprise: Enterprise) -> dict:
+def enterprise_holdings(*, user: User, enterprise: Enterprise) -> dict:
+    """Everything an enterprise's page lists; its pilots only in clusters the viewer may see."""
     return {
         "honours": enterprise.honours.all(),
         "designations": enterprise.designations.all(),
         "trademarks": enterprise.trademarks.all(),
         "standard_roles": enterprise.standard_roles.select_related("standard").order_by("-date", "standard__number"),
-        "pilots": enterprise.pilots.select_related("cluster"),
+        "pilots": in_jurisdiction(
+            queryset=enterprise.pilots.select_related("cluster"), user=user, region="cluster__county"
+        ),
     }
 
 

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy
 from config.exports import Column, ListExport, export_requested, list_export_response, register_export
 from config.pagination import paginate
 
+from . import services
+from .editing import StaleEdit
 from .filters import ClusterFilter, EnterpriseFilter
 from .forms import EnterpriseForm
 from .selectors import (
@@ -92,7 +94,7 @@ def cluster_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "cluster": cluster,
         "enterprises": paginate(request, enterprises),
-        **cluster_holdings(cluster=cluster),
+        **cluster_holdings(user=request.user, cluster=cluster),
     }
     return render(request, "clusters/cluster_detail.html", context)
 
@@ -129,7 +131,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "enterprise": enterprise,
         "can_change": request.user.has_perm("clusters.change_enterprise"),
-        **enterprise_holdings(enterprise=enterprise),
+        **enterprise_holdings(user=request.user, enterprise=enterprise),
     }
     return render(request, "clusters/enterprise_detail.html", context)
 
@@ -149,7 +151,14 @@ def enterprise_update(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = get_rw_enterprise_for_user(user=request.user, pk=pk)
     form = EnterpriseForm(request.POST or None, instance=enterprise, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        try:
+            services.enterprise_update(
+                enterprise_id=enterprise.pk, user=request.user, version=form.opened_version, data=form.cleaned_data
+            )
+        except StaleEdit as error:
+            messages.error(request, " ".join(error.messages))
+            context = {"form": form, "enterprise": enterprise}
+            return render(request, "clusters/enterprise_form.html", context, status=409)
         messages.success(request, _("Enterprise %(name)s was saved.") % {"name": enterprise.name})
         return redirect(enterprise)
     return render(request, "clusters/enterprise_form.html", {"form": form, "enterprise": enterprise})

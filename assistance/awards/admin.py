@@ -4,9 +4,11 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from clusters.admin import AUDIT_FIELDS, AuditedAdmin, ReadOnlyAdmin
+from clusters.admin import AUDIT_FIELDS, AuditedAdmin, ReadOnlyAdmin, VersionedAdminMixin
+from clusters.editing import VersionedAdminForm
 
 from ..admin import TimelineInline
+from . import services
 from .models import (
     ApplicationEvent,
     ApplicationRevision,
@@ -108,19 +110,51 @@ class ReviewerAssignmentInline(admin.TabularInline):
         return False
 
 
-@admin.register(AwardApplication)
-class AwardApplicationAdmin(SimpleHistoryAdmin):
-    """Steps of the lifecycle are taken on the application pages, which apply the rules."""
+class ApplicationAdminForm(VersionedAdminForm):
+    class Meta:
+        model = AwardApplication
+        fields = ("self_assessment", "self_score")
 
+
+@admin.register(AwardApplication)
+class AwardApplicationAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+    """Steps of the lifecycle are taken on the application pages, which apply the rules; the self-assessment is
+    edited through the same service as there (a draft or returned application only), and a decided or withdrawn
+    application is shown read-only."""
+
+    form = ApplicationAdminForm
     list_display = ("enterprise", "cycle", "status", "prepared_by", "submitted_at", "synthetic")
     list_filter = ("status", "cycle", "synthetic")
     search_fields = ("enterprise__name",)
-    readonly_fields = ("enterprise", "cycle", "status", "prepared_by", "submitted_at", *AUDIT_FIELDS)
+    readonly_fields = (
+        "enterprise",
+        "cycle",
+        "status",
+        "prepared_by",
+        "submitted_at",
+        "synthetic",
+        "source",
+        "updated_by",
+        "version",
+        *AUDIT_FIELDS,
+    )
     inlines = [ReviewerAssignmentInline, ApplicationEventInline]
     list_select_related = ("enterprise", "cycle__programme", "prepared_by")
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj is not None and obj.is_finished)
+
+    def update(self, request, obj, form) -> None:
+        services.application_update(
+            application_id=obj.pk,
+            user=request.user,
+            version=form.opened_version,
+            self_assessment=form.cleaned_data["self_assessment"],
+            self_score=form.cleaned_data["self_score"],
+        )
 
 
 class ReviewScoreInline(admin.TabularInline):

@@ -5,6 +5,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from clusters.editing import VersionedForm
 from clusters.fields import IdChoiceField, IdMultipleChoiceField
 from clusters.models import User
 from clusters.selectors import visible_enterprises
@@ -19,7 +20,7 @@ def _helper(label) -> FormHelper:
     return helper
 
 
-class ApplicationForm(SubmitOnceForm, forms.ModelForm):
+class ApplicationForm(SubmitOnceForm, VersionedForm):
     class Meta:
         model = AwardApplication
         fields = ["cycle", "enterprise", "self_assessment", "self_score"]

@@ -137,6 +137,9 @@ class AwardApplication(TimeStampedModel):
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     FINAL = (Status.APPROVED, Status.REJECTED, Status.WITHDRAWN)
+    # The self-assessment changes only before submission or when returned for changes; what was submitted is
+    # frozen in a revision, and a decided or withdrawn application is frozen for good.
+    EDITABLE = (Status.DRAFT, Status.RETURNED)
 
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="award_applications"
@@ -159,6 +162,15 @@ class AwardApplication(TimeStampedModel):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     synthetic = models.BooleanField(_("synthetic sample"), default=False)
     source = models.TextField(_("source note"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -178,6 +190,14 @@ class AwardApplication(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("assistance:application-detail", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINAL
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE
 
 
 class ApplicationRevision(models.Model):

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from clusters.editing import StaleEdit as StaleEdit  # the edit view catches it from here
+from clusters.editing import check_version, lock_for_edit, touch
 from clusters.models import Enterprise, Honour, User
 
 from ..attachments import check_upload, original_name, storage_name
@@ -78,6 +80,14 @@ def application_roles(user: User, application: AwardApplication) -> set[str]:
     return roles
 
 
+def _touch(application: AwardApplication, user: User | None) -> None:
+    """Every step bumps the edit version too, so an edit opened before it is refused; a system step keeps
+    the last person who changed the application."""
+    application.version += 1
+    if user is not None:
+        application.updated_by = user
+
+
 APPLICATIONS = Lifecycle(
     model=AwardApplication,
     transitions=STEPS,
@@ -85,6 +95,7 @@ APPLICATIONS = Lifecycle(
     state_error=gettext_lazy("An application that is %(status)s cannot be moved this way."),
     role_error=gettext_lazy("Your role may not take this step on this application."),
     related=("cycle", "enterprise"),
+    on_save=_touch,
 )
 USER_ACTIONS = APPLICATIONS.actions
 
@@ -129,16 +140,46 @@ def application_create(
     return application
 
 
-@transaction.atomic
-def application_update(*, application_id: int, user: User, self_assessment: str, self_score) -> AwardApplication:
-    """Edit the self-assessment; only drafts and returned applications may change."""
-    application = APPLICATIONS.lock(application_id)
+def can_edit_application(user: User, application: AwardApplication) -> bool:
+    """Whether the user may change the application's self-assessment and documents now.
+
+    Only a draft or a returned application changes: what was submitted is frozen in a revision, and a
+    decided or withdrawn application is finished for good.
+    """
+    return application.is_editable and INSPECTOR in application_roles(user, application)
+
+
+def _check_editable(user: User, application: AwardApplication, *, refusal: str, state: str) -> None:
     if INSPECTOR not in application_roles(user, application):
-        raise PermissionDenied(_("You may not edit this application."))
-    if application.status not in (A.DRAFT, A.RETURNED):
-        raise ValidationError(_("Only a draft or a returned application can be edited."), code="state")
+        raise PermissionDenied(refusal)
+    if not application.is_editable:
+        raise ValidationError(state, code="state")
+
+
+@transaction.atomic
+def application_update(
+    *, application_id: int, user: User, version: int, self_assessment: str, self_score
+) -> AwardApplication:
+    """Edit the self-assessment of a draft or returned application, unless it changed since the editor
+    loaded `version`; nothing is overwritten."""
+    application = lock_for_edit(AwardApplication, application_id, "cycle", "enterprise")
+    _check_editable(
+        user,
+        application,
+        refusal=_("You may not edit this application."),
+        state=_("Only a draft or a returned application can be edited."),
+    )
+    check_version(
+        application,
+        version,
+        gettext_lazy(
+            "%(who)s changed this application at %(when)s, after you opened it. Your changes were not saved; "
+            "reload the application and make them again."
+        ),
+    )
     application.self_assessment = self_assessment
     application.self_score = self_score
+    touch(application, user)
     application.save()
     return application
 
@@ -147,10 +188,12 @@ def application_update(*, application_id: int, user: User, self_assessment: str,
 def application_attach(*, application_id: int, user: User, upload: UploadedFile) -> Attachment:
     """Check the file against the attachment rules and store it privately on a draft or returned application."""
     application = APPLICATIONS.lock(application_id)
-    if INSPECTOR not in application_roles(user, application):
-        raise PermissionDenied(_("You may not add documents to this application."))
-    if application.status not in (A.DRAFT, A.RETURNED):
-        raise ValidationError(_("Documents can be added only to a draft or a returned application."), code="state")
+    _check_editable(
+        user,
+        application,
+        refusal=_("You may not add documents to this application."),
+        state=_("Documents can be added only to a draft or a returned application."),
+    )
     kind = check_upload(upload)
     attachment = Attachment(
         application=application,

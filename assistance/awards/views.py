@@ -174,8 +174,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "exceptions": application.deadline_exceptions.select_related("granted_by"),
         "decision": getattr(application, "decision", None) if hasattr(application, "decision") else None,
         "steps": [{"name": s, "label": services.STEP_LABELS[s], "form": STEP_FORMS[s](prefix=s)} for s in steps],
-        "can_edit": services.INSPECTOR in services.application_roles(user, application)
-        and application.status in (AwardApplication.Status.DRAFT, AwardApplication.Status.RETURNED),
+        "can_edit": services.can_edit_application(user, application),
         "can_grant_exception": is_manager and application.status not in AwardApplication.FINAL,
         "add_reviewer_form": AddReviewerForm()
         if is_manager and application.status == AwardApplication.Status.UNDER_REVIEW
@@ -205,7 +204,7 @@ def application_create(request: HttpRequest) -> HttpResponse:
 @permission_required("assistance.change_awardapplication", raise_exception=True)
 def application_update(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_rw_application_for_user(user=request.user, pk=pk)
-    if application.status not in (AwardApplication.Status.DRAFT, AwardApplication.Status.RETURNED):
+    if not application.is_editable:
         messages.error(request, _("Only a draft or a returned application can be edited."))
         return redirect(application)
     form = ApplicationForm(request.POST or None, instance=application, user=request.user)
@@ -214,9 +213,14 @@ def application_update(request: HttpRequest, pk: int) -> HttpResponse:
             services.application_update(
                 application_id=application.pk,
                 user=request.user,
+                version=form.opened_version,
                 self_assessment=form.cleaned_data["self_assessment"],
                 self_score=form.cleaned_data["self_score"],
             )
+        except services.StaleEdit as error:
+            messages.error(request, " ".join(error.messages))
+            context = {"form": form, "application": application}
+            return render(request, "assistance/application_form.html", context, status=409)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect(application)

@@ -393,7 +393,8 @@ def test_a_training_cannot_be_placed_in_another_county(client_for, inspector, ot
 def test_an_inspector_edits_a_training(client_for, inspector, county, category):
     training = TrainingFactory(region=county)
     url = reverse("assistance:training-update", args=[training.pk])
-    response = client_for(inspector).post(url, _training_data(county, category, title="改过的培训", attendee_count=60))
+    data = _training_data(county, category, title="改过的培训", attendee_count=60, version=training.version)
+    response = client_for(inspector).post(url, data)
     assert response.status_code == 302
     training.refresh_from_db()
     assert (training.title, training.attendee_count) == ("改过的培训", 60)

@@ -224,6 +224,7 @@ def test_inspector_cannot_place_an_enterprise_in_another_county(client_for, insp
 def test_inspector_edits_an_enterprise_of_their_county(client_for, inspector, enterprise):
     data = _form_data(enterprise.cluster, name="首钢智新迁安电磁材料有限公司", credit_code=enterprise.credit_code)
     data["address"] = "迁安市经济开发区"
+    data["version"] = enterprise.version
     response = client_for(inspector).post(reverse("clusters:enterprise-update", args=[enterprise.pk]), data)
     assert response.status_code == 302
     enterprise.refresh_from_db()

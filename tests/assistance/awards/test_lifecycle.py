@@ -315,7 +315,8 @@ def test_a_returned_application_is_edited_and_submitted_again_as_a_new_version(
 ):
     application = make_application("returned")
     edit = reverse("assistance:application-update", args=[application.pk])
-    response = client_for(inspector).post(edit, {"self_assessment": "补充了财务报表。", "self_score": "750"})
+    data = {"self_assessment": "补充了财务报表。", "self_score": "750", "version": application.version}
+    response = client_for(inspector).post(edit, data)
     assert response.status_code == 302
 
     services.application_submit(application_id=application.pk, user=inspector)
@@ -340,7 +341,13 @@ def test_a_submitted_application_cannot_be_edited(client_for, inspector, make_ap
     application.refresh_from_db()
     assert application.self_assessment != "偷偷改动"
     with pytest.raises(ValidationError):
-        services.application_update(application_id=application.pk, user=inspector, self_assessment="x", self_score=1)
+        services.application_update(
+            application_id=application.pk,
+            user=inspector,
+            version=application.version,
+            self_assessment="x",
+            self_score=1,
+        )
 
 
 def test_a_review_is_tied_to_the_version_it_scored(make_application, manager, inspector, reviewers):

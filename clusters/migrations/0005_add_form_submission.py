@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("clusters", "0003_bound_holding_dates"),
+        ("clusters", "0004_add_enterprise_version"),
     ]
 
     operations = [
