@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 
 
@@ -17,7 +18,13 @@ class PrivateCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        if "no-store" in response.get("Cache-Control", ""):
+            return response  # already kept out of caches (the outage page is), no need to ask who it is for
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        try:
+            signed_in = user is not None and user.is_authenticated
+        except DatabaseError:
+            signed_in = True  # the session cannot be read now: keep the page out of caches to be safe
+        if signed_in:
             response["Cache-Control"] = "private, no-store"
         return response

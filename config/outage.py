@@ -45,6 +45,12 @@ def database_errors() -> tuple[type[BaseException], ...]:
 def database_unavailable(request: HttpRequest, error: BaseException) -> HttpResponse:
     """The 503 page, in the site's layout, rendered without touching the database."""
     logger.warning("Database unavailable for %s %s: %s", request.method, request.path, error)
+    session = getattr(request, "session", None)
+    if session is not None and not hasattr(session, "_session_cache"):
+        # The session could not be read. Sessions are saved on every request (the idle timeout), and the
+        # session middleware would read it again on the way out and fail there; an empty cache for this one
+        # response lets it pass (a 5xx response never saves the session, so nothing is lost).
+        session._session_cache = {}
     response = HttpResponse(loader.render_to_string("503.html"), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
