@@ -408,23 +408,30 @@ def visit_create(
     return visit
 
 
-def attachment_add(*, user: User, upload: UploadedFile, ticket: Ticket | None = None, visit: Visit | None = None):
-    """Check the file and store it privately on the ticket or visit; a finished ticket takes no more files."""
-    if ticket is not None and not ticket.is_open:
-        raise ValidationError(_("Files can be attached only to an open ticket."), code="closed")
+def attachment_store(*, user: User, upload: UploadedFile, **owner) -> Attachment:
+    """Check the file against the attachment rules and store it privately on its one owner.
+
+    `owner` is `ticket=`, `visit=` or `application=`; each owner's service decides first whether it takes files.
+    """
     kind = check_upload(upload)
     attachment = Attachment(
-        ticket=ticket,
-        visit=visit,
+        **owner,
         original_name=original_name(upload.name),
         content_type=kind.content_type,
         size=upload.size,
         uploaded_by=user,
     )
-    attachment.file.save(storage_name(upload.name), upload, save=False)
+    attachment.file.save(storage_name(upload.name or ""), upload, save=False)
     try:
         attachment.save()
     except Exception:
         attachment.file.delete(save=False)
         raise
     return attachment
+
+
+def attachment_add(*, user: User, upload: UploadedFile, ticket: Ticket | None = None, visit: Visit | None = None):
+    """Store a file on the ticket or visit; a finished ticket takes no more files."""
+    if ticket is not None and not ticket.is_open:
+        raise ValidationError(_("Files can be attached only to an open ticket."), code="closed")
+    return attachment_store(user=user, upload=upload, ticket=ticket, visit=visit)

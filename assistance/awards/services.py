@@ -14,10 +14,9 @@ from clusters.editing import StaleEdit as StaleEdit  # the edit view catches it 
 from clusters.editing import check_version, lock_for_edit, touch
 from clusters.models import Enterprise, Honour, User
 
-from ..attachments import check_upload, original_name, storage_name
 from ..lifecycle import Lifecycle, Requirement, Transition, transition
 from ..models import Attachment
-from ..services import absolute_link
+from ..services import absolute_link, attachment_store
 from ..tasks import enqueue_email
 from .models import (
     ApplicationRevision,
@@ -194,21 +193,7 @@ def application_attach(*, application_id: int, user: User, upload: UploadedFile)
         refusal=_("You may not add documents to this application."),
         state=_("Documents can be added only to a draft or a returned application."),
     )
-    kind = check_upload(upload)
-    attachment = Attachment(
-        application=application,
-        original_name=original_name(upload.name),
-        content_type=kind.content_type,
-        size=upload.size,
-        uploaded_by=user,
-    )
-    attachment.file.save(storage_name(upload.name or ""), upload, save=False)
-    try:
-        attachment.save()
-    except Exception:
-        attachment.file.delete(save=False)
-        raise
-    return attachment
+    return attachment_store(user=user, upload=upload, application=application)
 
 
 def deadline_open(application: AwardApplication, now: datetime.datetime) -> bool:
