@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from clusters.models import Cluster, Enterprise, Region, TimeStampedModel
+from clusters.models import Cluster, Enterprise, Region, TimeStampedModel, VersionedModel
 from clusters.validators import validate_record_date
 
 from .lifecycle import LifecycleEvent
@@ -49,7 +49,7 @@ class Expert(TimeStampedModel):
         return f"{self.name}（{self.organisation}）"
 
 
-class SupportTeam(TimeStampedModel):
+class SupportTeam(VersionedModel):
     """An on-site support team (入企帮扶工作组)."""
 
     name = models.CharField(_("name"), max_length=128, unique=True)
@@ -71,15 +71,6 @@ class SupportTeam(TimeStampedModel):
     active_until = models.DateField(_("active until"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
     source = models.TextField(_("source note"), blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("last changed by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -190,7 +181,7 @@ class TicketCounter(models.Model):
         return f"{self.year}: {self.last}"
 
 
-class Ticket(TimeStampedModel):
+class Ticket(VersionedModel):
     """An on-site help ticket (一站式服务)."""
 
     class Status(models.TextChoices):
@@ -272,14 +263,6 @@ class Ticket(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="tickets_created",
     )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("last changed by"),
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     synthetic = models.BooleanField(_("synthetic sample"), default=False)
     source = models.TextField(_("source note"), blank=True)
     history = HistoricalRecords()
@@ -391,7 +374,7 @@ class Visit(TimeStampedModel):
         return reverse("assistance:visit-detail", args=[self.pk])
 
 
-class Training(TimeStampedModel):
+class Training(VersionedModel):
     date = models.DateField(_("date"), db_index=True, validators=[validate_record_date])
     title = models.CharField(_("title"), max_length=200)
     category = models.ForeignKey(
@@ -416,15 +399,6 @@ class Training(TimeStampedModel):
     )
     synthetic = models.BooleanField(_("synthetic sample"), default=False)
     source = models.TextField(_("source note"), blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("last changed by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -27,6 +27,27 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class VersionedModel(TimeStampedModel):
+    """A record that several people edit: who changed it last, and its edit version.
+
+    Every saved edit bumps the version, and an edit opened at an older version is refused
+    (`clusters.editing`), so nobody silently overwrites a colleague's change.
+    """
+
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class RegionQuerySet(models.QuerySet):
     def within(self, region: "Region | int") -> "RegionQuerySet":
         """The region and every region below it: province, city and county, three levels."""
@@ -178,7 +199,7 @@ class RegionIndicator(TimeStampedModel):
         return f"{self.region} {self.label}"
 
 
-class Enterprise(TimeStampedModel):
+class Enterprise(VersionedModel):
     class Size(models.TextChoices):
         LARGE = "large", _("Large")
         MEDIUM = "medium", _("Medium")
@@ -205,10 +226,6 @@ class Enterprise(TimeStampedModel):
     contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
     source = models.TextField(_("source note"), blank=True)
     synthetic = models.BooleanField(_("synthetic sample"), default=False)
-    updated_by = models.ForeignKey(
-        "User", verbose_name=_("last changed by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from clusters.models import Enterprise, Honour, TimeStampedModel
+from clusters.models import Enterprise, Honour, TimeStampedModel, VersionedModel
 
 from ..lifecycle import LifecycleEvent
 
@@ -125,7 +125,7 @@ class AwardCycle(TimeStampedModel):
             )
 
 
-class AwardApplication(TimeStampedModel):
+class AwardApplication(VersionedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
@@ -162,15 +162,6 @@ class AwardApplication(TimeStampedModel):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     synthetic = models.BooleanField(_("synthetic sample"), default=False)
     source = models.TextField(_("source note"), blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("last changed by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
