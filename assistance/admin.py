@@ -155,9 +155,6 @@ class TicketAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     def has_add_permission(self, request):
         return False
 
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not (obj is not None and obj.is_finished)
-
     def update(self, request, obj, form) -> None:
         """Save through `ticket_update`: the version check, the edit rules and the due date follow the priority."""
         services.ticket_update(

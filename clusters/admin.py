@@ -37,11 +37,15 @@ class VersionedAdminMixin:
     under a row lock, as the pages do: a change made meanwhile elsewhere is never overwritten.
 
     `update(request, obj, form)` calls the service. A refused edit is an error message, and the record's
-    inlines and lists are then left as they were too.
+    inlines and lists are then left as they were too. A finished record (`is_finished`) is read-only.
     """
 
     def update(self, request, obj, form) -> None:
         raise NotImplementedError
+
+    def has_change_permission(self, request, obj=None):
+        # A finished record (a closed ticket, a decided application) is shown read-only.
+        return super().has_change_permission(request, obj) and not getattr(obj, "is_finished", False)
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -144,9 +144,6 @@ class AwardApplicationAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     def has_add_permission(self, request):
         return False
 
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not (obj is not None and obj.is_finished)
-
     def update(self, request, obj, form) -> None:
         services.application_update(
             application_id=obj.pk,
