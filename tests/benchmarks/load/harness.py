@@ -19,6 +19,7 @@ import math
 import os
 import random
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -238,6 +239,13 @@ def run(config: LoadConfig, *, log=print) -> dict:
     config.out_dir.mkdir(parents=True, exist_ok=True)
     label = config.label or ("fault" if config.fault else "normal")
     workdir = Path(tempfile.mkdtemp(prefix="quality-load-"))
+    try:
+        return _run(config, label, workdir, log)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)  # the load's media and its accounts' password
+
+
+def _run(config: LoadConfig, label: str, workdir: Path, log) -> dict:
     port = free_port()
     with PostgresServer(prefix="quality-load-pg-") as server:
         log(f"PostgreSQL {server.version} on 127.0.0.1:{server.port}; gunicorn on 127.0.0.1:{port}")
