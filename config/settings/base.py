@@ -287,11 +287,8 @@ EXPORT_RETENTION_DAYS = env_int("EXPORT_RETENTION_DAYS", 7)
 # --- end of background jobs and large exports --------------------------------------------------------
 
 # --- Database outages ---------------------------------------------------------------------------------
-# A restart of the database costs seconds: reused connections are checked before use, connecting gives
-# up after DATABASE_CONNECT_TIMEOUT seconds, and while the database is away every page answers 503.
-from .database import resilient  # noqa: E402
-
-DATABASES["default"] = resilient(DATABASES["default"])
+# While the database is away every page answers 503 (config/outage.py). Production also checks reused
+# connections and bounds the connect time (config/settings/database.py).
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "config.outage.DatabaseUnavailableMiddleware",

@@ -14,7 +14,9 @@ DATABASES = {
     )
 }
 DATABASES["default"] = with_sqlite_options(DATABASES["default"])  # noqa: F405
-# --- Database outages: see base.py ---------------------------------------------------------------------
+# --- Database outages ---------------------------------------------------------------------------------
+# A restart of the database costs seconds: connections kept open (CONN_MAX_AGE) are checked before
+# reuse, and connecting gives up after DATABASE_CONNECT_TIMEOUT seconds (the 503 page is in base.py).
 DATABASES["default"] = resilient(DATABASES["default"])
 # --- end of database outages ------------------------------------------------------------------------------
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", required=True)

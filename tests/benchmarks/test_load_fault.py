@@ -45,4 +45,5 @@ def test_a_database_restart_under_load_costs_only_503_pages_and_no_half_done_wri
     assert fault["recovery_seconds"] is not None and fault["recovery_seconds"] <= RECOVERY_LIMIT, fault
     assert fault["unavailable_after_recovery_window"] == 0, fault
     assert set(report["load"]["errors_by_kind"]) <= {"HTTP 503"}, report["load"]["errors_by_kind"]
+    assert report["scenario_failures"] == {}, report["scenario_failures"]
     assert report["integrity"]["passed"], report["integrity"]["output"]

@@ -8,7 +8,7 @@ from unittest import mock
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
-from django.db import OperationalError, connection
+from django.db import OperationalError
 from django.test import RequestFactory
 
 from config.outage import server_error
@@ -86,10 +86,6 @@ def test_reused_connections_are_checked_and_postgresql_connects_with_a_timeout()
     sqlite = resilient({"ENGINE": "django.db.backends.sqlite3", "NAME": "db.sqlite3"})
     assert sqlite["CONN_HEALTH_CHECKS"] is True
     assert "OPTIONS" not in sqlite
-
-
-def test_the_test_database_is_checked_too():
-    assert connection.settings_dict["CONN_HEALTH_CHECKS"] is True
 
 
 def test_production_settings_check_connections_and_bound_the_connect_time():

@@ -19,6 +19,7 @@ import math
 import os
 import random
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -36,6 +37,7 @@ from .scenarios import ROLES
 
 ROOT = Path(__file__).resolve().parents[3]
 RECOVERY_LIMIT = 10.0  # seconds after the database is back by which the app must answer again
+SIGN_IN_CONCURRENCY = 4
 
 
 @dataclass
@@ -190,6 +192,8 @@ def markdown(report: dict) -> str:
             f"{f['outage_window_statuses']}, slowest {f['outage_window_slowest_ms']} ms; "
             f"requests breaking the rule: {len(f['rule_broken_by'])}",
         ]
+    if report["scenario_failures"]:
+        lines.append(f"- Steps that broke on an unexpected page: {report['scenario_failures']}")
     integrity = report["integrity"]
     lines += [f"- Integrity check: {'passed' if integrity['passed'] else 'FAILED'}", ""]
     lines += ["| page | requests | errors | p50 ms | p95 ms | p99 ms | max ms |", "|---|---:|---:|---:|---:|---:|---:|"]
@@ -235,6 +239,13 @@ def run(config: LoadConfig, *, log=print) -> dict:
     config.out_dir.mkdir(parents=True, exist_ok=True)
     label = config.label or ("fault" if config.fault else "normal")
     workdir = Path(tempfile.mkdtemp(prefix="quality-load-"))
+    try:
+        return _run(config, label, workdir, log)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)  # the load's media and its accounts' password
+
+
+def _run(config: LoadConfig, label: str, workdir: Path, log) -> dict:
     port = free_port()
     with PostgresServer(prefix="quality-load-pg-") as server:
         log(f"PostgreSQL {server.version} on 127.0.0.1:{server.port}; gunicorn on 127.0.0.1:{port}")
@@ -315,22 +326,37 @@ def _load(config: LoadConfig, label, server: PostgresServer, port: int, accounts
     sign_in_recorder, recorder, probes = Recorder(), Recorder(), Recorder()
     go, stop = threading.Event(), threading.Event()
     timing: dict[str, float] = {}
-    signed_in: list[bool] = []
+    signed_in: list[str] = []
+    failures: Counter[str] = Counter()
+
+    # People sign in over a few minutes in the morning, not in the same second: at most a few sign-ins
+    # at a time (each hashes the password, on purpose slowly), and a second try after a failure.
+    signing_in = threading.Semaphore(SIGN_IN_CONCURRENCY)
+    attempted: list[str] = []
 
     def person(role: str, username: str, seed: int) -> None:
         session = Session("127.0.0.1", port, sign_in_recorder, timeout=config.timeout)
         user = ROLES[role](session, username, password, accounts, random.Random(seed))
         try:
-            user.sign_in()
-        except RequestFailed as error:
-            log(f"  {username} could not sign in: {error}")
-            go.wait()
+            for attempt in (1, 2):
+                try:
+                    with signing_in:
+                        user.sign_in()
+                    signed_in.append(username)
+                    break
+                except RequestFailed as error:
+                    session.close()
+                    if attempt == 2:
+                        log(f"  {username} could not sign in: {error}")
+        finally:
+            attempted.append(username)
+        if username not in signed_in:
             return
-        signed_in.append(True)
         go.wait()
         session.recorder = recorder
         user.run(until=timing["start"] + config.duration, stop=stop, think=config.think)
         session.close()
+        failures.update(user.failures)
 
     threads = [
         threading.Thread(target=person, args=(role, username, rng.randrange(1 << 30)), daemon=True)
@@ -339,9 +365,7 @@ def _load(config: LoadConfig, label, server: PostgresServer, port: int, accounts
     sign_in_started = time.monotonic()
     for thread in threads:
         thread.start()
-    while len(signed_in) < len(people) and time.monotonic() - sign_in_started < 120:
-        if not any(t.is_alive() for t in threads):
-            break
+    while len(attempted) < len(people):
         time.sleep(0.1)
     sign_in_ended = time.monotonic()
     log(f"{len(signed_in)} of {len(people)} users signed in in {sign_in_ended - sign_in_started:.1f} s")
@@ -380,6 +404,7 @@ def _load(config: LoadConfig, label, server: PostgresServer, port: int, accounts
         "sign_in": summarize(sign_in_recorder.snapshot(), sign_in_started, sign_in_ended),
         "load": summarize(samples, timing["start"], ended),
         "probe": summarize(probes.snapshot(), timing["start"], ended),
+        "scenario_failures": dict(failures.most_common()),
     }
     if config.fault:
         report["fault"] = fault_report(

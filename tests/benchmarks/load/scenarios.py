@@ -6,11 +6,11 @@ picked was just assigned by another manager, the database is away) ends early; w
 recorded requests, not raised.
 """
 
-import contextlib
 import random
 import re
 import threading
 import time
+from collections import Counter
 
 from .client import RequestFailed, Response, Session, form_with
 
@@ -25,6 +25,7 @@ class SimulatedUser:
     def __init__(self, session: Session, username: str, password: str, accounts: dict, rng: random.Random):
         self.session, self.username, self.password = session, username, password
         self.accounts, self.rng = accounts, rng
+        self.failures: Counter[str] = Counter()  # steps that broke for a reason other than the server's answer
 
     # --- helpers ------------------------------------------------------------------------------------
 
@@ -67,8 +68,12 @@ class SimulatedUser:
 
     def run(self, *, until: float, stop: threading.Event, think: tuple[float, float]) -> None:
         while time.monotonic() < until and not stop.is_set():
-            with contextlib.suppress(RequestFailed):
+            try:
                 self.step()
+            except RequestFailed:
+                pass  # recorded with the request
+            except Exception as error:  # a page the step did not expect: count it, go on as a person would
+                self.failures[f"{type(error).__name__}: {error}"[:120]] += 1
             stop.wait(self.rng.uniform(*think))
 
 
