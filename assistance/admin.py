@@ -238,5 +238,4 @@ class TicketCounterAdmin(ReadOnlyAdmin):
 
 
 # The award pages of admin live with the awards.
-from . import admin_jobs  # noqa: E402, F401
 from .awards import admin as award_admin  # noqa: E402, F401

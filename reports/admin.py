@@ -13,3 +13,7 @@ class ExportFileAdmin(ReadOnlyAdmin):
     list_filter = ("status", "format", "list_name")
     search_fields = ("owner__username", "title", "error")
     date_hierarchy = "created_at"
+
+
+# The job queue's admin pages, with the action that runs failed jobs again.
+from . import jobs_admin  # noqa: E402, F401

@@ -54,9 +54,13 @@ def _progress(job: ExportFile):
 def export_write(*, export_id: int) -> ExportFile:
     """Write the export's file (in the worker). On any error the job is marked failed and the error raised."""
     job = ExportFile.objects.select_related("owner").get(pk=export_id)
-    if job.status != ExportFile.Status.PENDING:
+    # Claim the job in one statement: of two workers running copies of it, only one moves it out of pending.
+    claimed = ExportFile.objects.filter(pk=job.pk, status=ExportFile.Status.PENDING).update(
+        status=ExportFile.Status.RUNNING, rows=0
+    )
+    if not claimed:
+        job.refresh_from_db()
         return job  # already run (a job queued twice runs once)
-    ExportFile.objects.filter(pk=job.pk).update(status=ExportFile.Status.RUNNING, rows=0)
     try:
         with translation.override(job.language):
             export = list_export(job.list_name)
@@ -81,6 +85,15 @@ def export_write(*, export_id: int) -> ExportFile:
     job.finished_at = timezone.now()
     job.save(update_fields=["file", "status", "finished_at"])
     return job
+
+
+def export_retry(*, export_id: int) -> bool:
+    """Set a failed export back to waiting for its job; False when it is not failed (or is gone or expired)."""
+    return bool(
+        ExportFile.objects.filter(pk=export_id, status=ExportFile.Status.FAILED, expires_at__gt=timezone.now()).update(
+            status=ExportFile.Status.PENDING, error="", rows=0, finished_at=None
+        )
+    )
 
 
 def exports_delete_expired(*, now: datetime.datetime | None = None) -> int:

@@ -15,8 +15,11 @@ def export_storage():
 
 class ExportFileQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ExportFileQuerySet":
-        """Only its owner sees an export; superusers see every one."""
-        return self if user.is_superuser else self.filter(owner=user)
+        """Only its owner sees an export; a superuser without a jurisdiction sees every one. A superuser tied to
+        a region sees only their own: another user's file may hold rows outside that region."""
+        if user.is_superuser and user.jurisdiction_id is None:
+            return self
+        return self.filter(owner=user)
 
     def expired(self, now=None) -> "ExportFileQuerySet":
         return self.filter(expires_at__lte=now or timezone.now())

@@ -147,3 +147,17 @@ def test_an_administrator_runs_a_failed_mail_job_again(
     database_queue()
     assert len(mail.outbox) == 1
     assert DBTaskResult.objects.get(pk=again.pk).status == "SUCCESSFUL"
+
+
+def test_running_a_mail_job_again_waits_for_its_queued_retry(
+    database_queue, assigned, refusing_mail, settings, client_for, admin_user
+):
+    settings.MAIL_MAX_ATTEMPTS = 3
+    assigned()
+    database_queue()
+    failed = DBTaskResult.objects.get(status="FAILED")
+    queued = DBTaskResult.objects.filter(status="READY").count()
+    url = reverse("admin:django_tasks_database_dbtaskresult_changelist")
+    client_for(admin_user).post(url, {"action": "run_again", "_selected_action": [str(failed.pk)]})
+    # Its second attempt is already queued: running the first again would send the mail twice.
+    assert DBTaskResult.objects.filter(status="READY").count() == queued == 1
