@@ -200,7 +200,11 @@ def backup_create(*, directory: Path, database: str = DEFAULT_DB_ALIAS) -> Backu
             relative = PurePosixPath(FILES, alias, name)
             target = directory / relative
             target.parent.mkdir(parents=True, exist_ok=True)
-            with storage.open(name, "rb") as source, target.open("wb") as copy:
+            try:
+                source = storage.open(name, "rb")
+            except FileNotFoundError:
+                continue  # deleted since it was listed (a health probe, an expired export): nothing to keep
+            with source, target.open("wb") as copy:
                 sha256, size = _copy_hashing(source, copy)
             entries.append({"storage": alias, "name": name, "path": str(relative), "size": size, "sha256": sha256})
             total += size

@@ -300,6 +300,20 @@ TRAINING_LISTS = ("clusters", "experts", "enterprises")
 
 
 @transaction.atomic
+def training_create(*, user: User, data: dict) -> Training:
+    """Record a training with its clusters, experts and enterprises, in one transaction."""
+    training = Training(created_by=user, updated_by=user)
+    for field in TRAINING_FIELDS:
+        if field in data:
+            setattr(training, field, data[field])
+    training.save()
+    for name in TRAINING_LISTS:
+        if name in data:
+            getattr(training, name).set(data[name])
+    return training
+
+
+@transaction.atomic
 def training_update(*, training_id: int, user: User, version: int, data: dict) -> Training:
     """Save an edit of a training unless it changed since the editor loaded `version`.
 
@@ -430,8 +444,14 @@ def attachment_store(*, user: User, upload: UploadedFile, **owner) -> Attachment
     return attachment
 
 
+@transaction.atomic
 def attachment_add(*, user: User, upload: UploadedFile, ticket: Ticket | None = None, visit: Visit | None = None):
-    """Store a file on the ticket or visit; a finished ticket takes no more files."""
-    if ticket is not None and not ticket.is_open:
-        raise ValidationError(_("Files can be attached only to an open ticket."), code="closed")
+    """Store a file on the ticket or visit; a finished ticket takes no more files.
+
+    The ticket's row is locked while the file is stored, so a ticket closed meanwhile is refused too.
+    """
+    if ticket is not None:
+        ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        if not ticket.is_open:
+            raise ValidationError(_("Files can be attached only to an open ticket."), code="closed")
     return attachment_store(user=user, upload=upload, ticket=ticket, visit=visit)

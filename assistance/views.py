@@ -382,10 +382,7 @@ def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def training_create(request: HttpRequest) -> HttpResponse:
     form = TrainingForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        training = form.save(commit=False)
-        training.created_by = request.user
-        training.save()
-        form.save_m2m()
+        training = services.training_create(user=request.user, data=form.cleaned_data)
         messages.success(request, _("The training was recorded."))
         return redirect(training)
     return render(request, "assistance/training_form.html", {"form": form})

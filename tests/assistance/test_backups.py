@@ -229,3 +229,21 @@ def test_a_postgresql_backup_restores_into_an_empty_database_with_every_row_and_
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{empty}" WITH (FORCE)')
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_file_deleted_while_the_backup_runs_is_left_out_not_fatal(seeded, tmp_path, monkeypatch):
+    from assistance import backups
+
+    listed = backups.stored_names
+
+    def listed_then_one_gone(storage):
+        names = list(listed(storage))
+        if names:
+            storage.delete(names[0])  # as a health probe or an expired export would vanish meanwhile
+        return names
+
+    monkeypatch.setattr(backups, "stored_names", listed_then_one_gone)
+    call_command("backup", tmp_path / "backup", stdout=io.StringIO())
+    manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text(encoding="utf-8"))
+    assert {(entry["storage"], entry["name"]) for entry in manifest["files"]} == set(stored_checksums())

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assistance import services
-from assistance.models import SupportTeam, TeamMembership, Training
+from assistance.models import SupportTeam, TeamMembership, TicketCategory, Training
 from tests.factories import UserFactory
 from tests.forms import posted
 
@@ -114,3 +114,22 @@ def test_a_current_team_edit_in_admin_saves_and_bumps_the_version(client_for, ad
     after = SupportTeam.objects.get(pk=team.pk)
     assert (after.description, after.version, after.updated_by) == ("新的说明", team.version + 1, admin_user)
     assert TeamMembership.objects.get(team=team).left_on == datetime.date(2026, 1, 31)
+
+
+def test_a_training_is_recorded_whole_or_not_at_all(inspector, county, cluster):
+    data = {
+        "date": datetime.date(2021, 10, 20),
+        "title": "卓越绩效模式导入培训",
+        "category": TicketCategory.objects.get(code="metrology"),
+        "region": county,
+        "clusters": [cluster],
+        "enterprises": ["not a record"],
+    }
+    with pytest.raises((TypeError, ValueError)):
+        services.training_create(user=inspector, data=data)
+    assert not Training.objects.exists()
+
+    del data["enterprises"]
+    training = services.training_create(user=inspector, data=data)
+    assert (training.created_by, training.updated_by, training.version) == (inspector, inspector, 1)
+    assert list(training.clusters.all()) == [cluster]
