@@ -11,7 +11,7 @@ from clusters.models import User
 from clusters.selectors import users_who_see, visible_clusters, visible_enterprises, visible_regions
 from config.once import SubmitOnceForm
 
-from .models import Expert, Priority, ServicePartner, Ticket, TicketCategory, Training, Visit
+from .models import Expert, Priority, ServicePartner, TeamMembership, Ticket, TicketCategory, Training, Visit
 from .selectors import visible_teams, visible_tickets
 from .services import team_of
 
@@ -72,8 +72,7 @@ class AssignForm(SubmitOnceForm):
         # Members of a team who can see the ticket's enterprise: `ticket_assign` refuses anyone else.
         self.fields["assignee"].queryset = (
             users_who_see(region_id=ticket.enterprise.county_id)
-            .filter(memberships__team__in=teams, memberships__left_on__isnull=True)
-            .distinct()
+            .filter(pk__in=TeamMembership.objects.active_on().filter(team__in=teams).values("user"))
             .order_by("username")
         )
         self.fields["assignee"].label_from_instance = lambda u: u.display_name

@@ -88,6 +88,17 @@ class SupportTeam(VersionedModel):
         return self.active_from <= day and (self.active_until is None or day <= self.active_until)
 
 
+class TeamMembershipQuerySet(models.QuerySet):
+    def active_on(self, day: datetime.date | None = None) -> "TeamMembershipQuerySet":
+        """The memberships that hold on the day (today by default): joined by then, not left before it.
+
+        The one rule of who is in a team: assignment, the visit's team, "my team's tickets" and the
+        team pages all read it.
+        """
+        day = day or timezone.localdate()
+        return self.filter(joined_on__lte=day).exclude(left_on__lt=day)
+
+
 class TeamMembership(TimeStampedModel):
     team = models.ForeignKey(SupportTeam, verbose_name=_("team"), on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
@@ -96,6 +107,8 @@ class TeamMembership(TimeStampedModel):
     joined_on = models.DateField(_("joined on"))
     left_on = models.DateField(_("left on"), null=True, blank=True)
     history = HistoricalRecords()
+
+    objects = TeamMembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("team membership")

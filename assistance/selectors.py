@@ -160,7 +160,7 @@ def my_open_tickets(*, user: User) -> QuerySet[Ticket]:
 
 def my_team_waiting_tickets(*, user: User) -> QuerySet[Ticket]:
     """Open tickets of the user's teams that nobody is working on now: new, assigned or reopened."""
-    teams = TeamMembership.objects.filter(user=user, left_on__isnull=True).values("team")
+    teams = TeamMembership.objects.active_on().filter(user=user).values("team")
     return (
         ticket_list(user=user)
         .filter(team__in=teams, status__in=(Ticket.Status.NEW, Ticket.Status.ASSIGNED, Ticket.Status.REOPENED))

@@ -69,10 +69,7 @@ ACTION_LABELS = {
 def is_team_member(user: User, team_id: int | None, day: datetime.date | None = None) -> bool:
     if team_id is None:
         return False
-    day = day or timezone.localdate()
-    return (
-        TeamMembership.objects.filter(team_id=team_id, user=user, joined_on__lte=day).exclude(left_on__lt=day).exists()
-    )
+    return TeamMembership.objects.active_on(day).filter(team_id=team_id, user=user).exists()
 
 
 def ticket_roles(user: User, ticket: Ticket) -> set[str]:
@@ -368,11 +365,7 @@ def team_update(*, team_id: int, user: User, version: int, data: dict) -> Suppor
 def team_of(user: User, day: datetime.date) -> SupportTeam | None:
     """The team the user belonged to on the day (the most recently joined, if several)."""
     membership = (
-        TeamMembership.objects.filter(user=user, joined_on__lte=day)
-        .exclude(left_on__lt=day)
-        .select_related("team")
-        .order_by("-joined_on")
-        .first()
+        TeamMembership.objects.active_on(day).filter(user=user).select_related("team").order_by("-joined_on").first()
     )
     return membership.team if membership else None
 

@@ -66,3 +66,26 @@ def test_a_city_inspector_in_the_team_can_be_assigned(manager, team, city, new_t
     assert city_inspector in AssignForm(user=manager, ticket=new_ticket).fields["assignee"].queryset
     services.ticket_assign(ticket_id=new_ticket.pk, user=manager, team=team, assignee=city_inspector)
     assert Ticket.objects.get(pk=new_ticket.pk).assignee == city_inspector
+
+
+def test_the_form_offers_exactly_the_members_the_service_accepts(manager, team, county, new_ticket):
+    """One rule of who is in a team today: joined by today and not left before it."""
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    joining = UserFactory(username="joining", jurisdiction=county, groups=["inspector"])
+    leaving = UserFactory(username="leaving", jurisdiction=county, groups=["inspector"])
+    gone = UserFactory(username="gone", jurisdiction=county, groups=["inspector"])
+    TeamMembershipFactory(team=team, user=joining, joined_on=today + datetime.timedelta(days=7))
+    TeamMembershipFactory(
+        team=team, user=leaving, joined_on=team.active_from, left_on=today + datetime.timedelta(days=7)
+    )
+    TeamMembershipFactory(team=team, user=gone, joined_on=team.active_from, left_on=today - datetime.timedelta(days=1))
+
+    offered = set(AssignForm(user=manager, ticket=new_ticket).fields["assignee"].queryset)
+    assert leaving in offered
+    assert not offered & {joining, gone}
+    for user in (joining, leaving, gone):
+        assert services.is_team_member(user, team.pk) == (user in offered)
