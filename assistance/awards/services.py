@@ -155,6 +155,16 @@ def _check_editable(user: User, application: AwardApplication, *, refusal: str, 
         raise ValidationError(state, code="state")
 
 
+def application_edit_check(*, user: User, application: AwardApplication) -> None:
+    """Whether the user may edit the application as it is now: PermissionDenied, or a ValidationError saying why."""
+    _check_editable(
+        user,
+        application,
+        refusal=_("You may not edit this application."),
+        state=_("Only a draft or a returned application can be edited."),
+    )
+
+
 @transaction.atomic
 def application_update(
     *, application_id: int, user: User, version: int, self_assessment: str, self_score
@@ -162,12 +172,7 @@ def application_update(
     """Edit the self-assessment of a draft or returned application, unless it changed since the editor
     loaded `version`; nothing is overwritten."""
     application = lock_for_edit(AwardApplication, application_id, "cycle", "enterprise")
-    _check_editable(
-        user,
-        application,
-        refusal=_("You may not edit this application."),
-        state=_("Only a draft or a returned application can be edited."),
-    )
+    application_edit_check(user=user, application=application)
     check_version(
         application,
         version,

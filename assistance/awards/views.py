@@ -204,8 +204,10 @@ def application_create(request: HttpRequest) -> HttpResponse:
 @permission_required("assistance.change_awardapplication", raise_exception=True)
 def application_update(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_rw_application_for_user(user=request.user, pk=pk)
-    if not application.is_editable:
-        messages.error(request, _("Only a draft or a returned application can be edited."))
+    try:
+        services.application_edit_check(user=request.user, application=application)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
         return redirect(application)
     form = ApplicationForm(request.POST or None, instance=application, user=request.user)
     if request.method == "POST" and form.is_valid():

@@ -24,3 +24,21 @@ def test_work_that_fails_inside_a_step_rolls_the_whole_step_back(make_applicatio
     assert application.status == "submitted"
     assert not application.assignments.exists()
     assert not application.events.filter(action__in=("assign", "accept")).exists()
+
+
+def test_every_application_step_is_moved_and_recorded_by_the_engine(make_application, manager, monkeypatch):
+    from assistance.lifecycle import Lifecycle
+
+    moved = []
+    finish = Lifecycle._finish
+
+    def counting(self, record, row, **kwargs):
+        moved.append(row.action)
+        finish(self, record, row, **kwargs)
+
+    application = make_application("submitted")
+    monkeypatch.setattr(Lifecycle, "_finish", counting)
+    award_services.application_return(application_id=application.pk, user=manager, reason="材料不全")
+    award_services.application_withdraw(application_id=application.pk, user=manager, reason="企业撤回")
+    assert moved == ["return", "withdraw"]
+    assert list(application.events.order_by("at", "pk").values_list("action", flat=True))[-2:] == moved
