@@ -2,11 +2,14 @@
 
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils import timezone
+
+from assistance.tasks import enqueue_email
 
 
 class SignInForm(AuthenticationForm):
@@ -53,3 +56,14 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
         "helpdesk_contact": settings.HELPDESK_CONTACT,
     }
     return render(request, "registration/locked_out.html", context, status=429)
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's password reset, with its mail sent by the worker like every other mail, never in the request."""
+
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
+    ):
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        enqueue_email(subject, body, [to_email])

@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from config import health
-from config.signin import AdminSignInForm, SignInForm
+from config.signin import AdminSignInForm, QueuedPasswordResetForm, SignInForm
 from reports import views as report_views
 
 admin.site.login_form = AdminSignInForm
@@ -26,7 +26,9 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path(
         "accounts/password/reset/",
-        auth_views.PasswordResetView.as_view(extra_email_context={"site_url": settings.SITE_URL.rstrip("/")}),
+        auth_views.PasswordResetView.as_view(
+            form_class=QueuedPasswordResetForm, extra_email_context={"site_url": settings.SITE_URL.rstrip("/")}
+        ),
         name="password_reset",
     ),
     path("accounts/password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),

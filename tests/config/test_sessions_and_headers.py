@@ -113,3 +113,14 @@ def test_an_old_reset_link_says_so(client):
     assert response.status_code == 200
     assert not response.context["validlink"]
     assert reverse("password_reset") in response.content.decode()
+
+
+def test_the_reset_mail_is_sent_by_the_worker_not_the_request(client, inspector, database_queue):
+    inspector.email = "inspector@example.gov.cn"
+    inspector.save()
+    response = client.post(reverse("password_reset"), {"email": "inspector@example.gov.cn"})
+    assert response.status_code == 302
+    assert mail.outbox == []
+    database_queue()
+    [message] = mail.outbox
+    assert message.to == ["inspector@example.gov.cn"]
