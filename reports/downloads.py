@@ -25,10 +25,24 @@ logger = logging.getLogger(__name__)
 
 
 def export_start(*, user: User, export: ListExport, fmt: str, query: str, total: int = 0) -> ExportFile:
-    """Record the export and queue its job once the record is committed."""
+    """Record the export and queue its job once the record is committed.
+
+    Asking again for the same list, filters and format while its export is still being made (a reload, a
+    second click) answers with that export instead of queuing another.
+    """
     from .tasks import run_export
 
     now = timezone.now()
+    waiting = ExportFile.objects.filter(
+        owner=user,
+        list_name=export.name,
+        query=query,
+        format=fmt,
+        status__in=(ExportFile.Status.PENDING, ExportFile.Status.RUNNING),
+        expires_at__gt=now,
+    ).first()
+    if waiting is not None:
+        return waiting
     job = ExportFile.objects.create(
         owner=user,
         list_name=export.name,

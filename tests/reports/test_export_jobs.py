@@ -273,3 +273,14 @@ def test_an_administrator_runs_a_failed_export_again(
     assert export.status == ExportFile.Status.DONE
     assert export.error == ""
     assert export.rows == len(_listed_numbers(client_for(manager)))
+
+
+def test_asking_again_while_the_export_is_being_made_queues_nothing_more(client_for, manager, tickets, monkeypatch):
+    monkeypatch.setattr("django.db.transaction.on_commit", lambda callback, using=None, robust=False: None)
+    client = client_for(manager)
+    first = client.get(TICKETS, {"export": "csv"})
+    again = client.get(TICKETS, {"export": "csv"})
+    other_format = client.get(TICKETS, {"export": "xlsx"})
+    assert first.url == again.url
+    assert other_format.url != first.url
+    assert ExportFile.objects.count() == 2
