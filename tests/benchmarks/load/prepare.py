@@ -134,7 +134,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {label}: {time.monotonic() - started:.1f} s", flush=True)
 
     step("migrate", "migrate", "--no-input")
-    step("load_seeds", "load_seeds")
+    # The load works on the sample enterprises and teams, which production settings load only when asked.
+    step("load_seeds --with-samples", "load_seeds", "--with-samples")
     enterprises, visits = max(100, args.tickets // 100), max(50, args.tickets // 50)
     step(
         f"generate_scale_data --tickets {args.tickets}",
