@@ -69,6 +69,13 @@ def _count_by(model, path: str, rows: QuerySet | None = None) -> Coalesce:
     return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
 
 
+def visible_pilots(*, user: User) -> QuerySet[StandardizationPilot]:
+    """Pilots the user sees on a cluster's page: the cluster's own, and those of enterprises they may see."""
+    pilots = StandardizationPilot.objects.all()
+    scope = scope_region_ids(user=user)
+    return pilots if scope is None else pilots.filter(Q(enterprise__isnull=True) | Q(enterprise__county__in=scope))
+
+
 def cluster_list(*, user: User) -> QuerySet[Cluster]:
     """Visible clusters with their county and the counts a list row shows, in one query.
 
@@ -87,7 +94,7 @@ def cluster_list(*, user: User) -> QuerySet[Cluster]:
             designation_count=_count_by(Designation, "enterprise__cluster", held(Designation)),
             trademark_count=_count_by(Trademark, "enterprise__cluster", held(Trademark)),
             standard_count=_count_by(StandardRole, "enterprise__cluster", held(StandardRole)),
-            pilot_count=_count_by(StandardizationPilot, "cluster"),
+            pilot_count=_count_by(StandardizationPilot, "cluster", visible_pilots(user=user)),
         )
     )
 
@@ -133,10 +140,7 @@ def cluster_holdings(*, user: User, cluster: Cluster) -> dict:
     def held(model, **lookups) -> QuerySet:
         return in_jurisdiction(queryset=model.objects.filter(**lookups), user=user, region="enterprise__county")
 
-    scope = scope_region_ids(user=user)
-    pilots = StandardizationPilot.objects.filter(cluster=cluster)
-    if scope is not None:
-        pilots = pilots.filter(Q(enterprise__isnull=True) | Q(enterprise__county__in=scope))
+    pilots = visible_pilots(user=user).filter(cluster=cluster)
     return {
         "honours": held(Honour, enterprise__cluster=cluster).select_related("enterprise"),
         "designations": held(Designation, enterprise__cluster=cluster).select_related("enterprise"),

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from clusters.models import Enterprise
-from clusters.selectors import cluster_list
+from clusters.selectors import cluster_holdings, cluster_list
 from tests.factories import (
     EnterpriseFactory,
     HonourFactory,
@@ -127,3 +127,11 @@ def test_the_enterprise_page_lists_pilots_only_in_clusters_the_viewer_may_see(
     body = client_for(inspector).get(enterprise.get_absolute_url()).content.decode()
     assert "迁安的试点" in body
     assert "丰润集群的试点" not in body
+
+
+def test_the_cluster_list_counts_the_pilots_its_page_shows(outsider, manager, other_cluster, misfiled):
+    StandardizationPilotFactory(cluster=other_cluster, name="丰润集群自身的试点")
+    for user, expected in ((outsider, 1), (manager, 2)):
+        listed = cluster_list(user=user).get(pk=other_cluster.pk).pilot_count
+        shown = len(cluster_holdings(user=user, cluster=other_cluster)["pilots"])
+        assert listed == shown == expected
