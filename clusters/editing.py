@@ -40,9 +40,13 @@ def check_version(record, version: int | None, message: str | Promise) -> None:
 
 
 def touch(record, user) -> None:
-    """Every saved change bumps the record's version, so that an edit opened before it is refused."""
+    """Every saved change bumps the record's version, so that an edit opened before it is refused.
+
+    A change the system makes (no user, such as an application's "all reviews in") keeps the last editor.
+    """
     record.version += 1
-    record.updated_by = user
+    if user is not None:
+        record.updated_by = user
 
 
 class VersionedForm(forms.ModelForm):

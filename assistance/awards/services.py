@@ -79,14 +79,6 @@ def application_roles(user: User, application: AwardApplication) -> set[str]:
     return roles
 
 
-def _touch(application: AwardApplication, user: User | None) -> None:
-    """Every step bumps the edit version too, so an edit opened before it is refused; a system step keeps
-    the last person who changed the application."""
-    application.version += 1
-    if user is not None:
-        application.updated_by = user
-
-
 APPLICATIONS = Lifecycle(
     model=AwardApplication,
     transitions=STEPS,
@@ -94,7 +86,7 @@ APPLICATIONS = Lifecycle(
     state_error=gettext_lazy("An application that is %(status)s cannot be moved this way."),
     role_error=gettext_lazy("Your role may not take this step on this application."),
     related=("cycle", "enterprise"),
-    on_save=_touch,
+    on_save=touch,
 )
 USER_ACTIONS = APPLICATIONS.actions
 
