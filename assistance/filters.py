@@ -5,8 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clusters.fields import IdChoiceFilter
-from clusters.filters import ScopedFilterSet
+from clusters.filters import ScopedFilterSet, TotalOrderingFilter
 from clusters.models import User
+from clusters.periods import within_days
 
 from .models import Priority, Ticket, TicketCategory, Training, Visit
 from .selectors import visible_teams
@@ -24,21 +25,18 @@ class TicketFilter(ScopedFilterSet):
     team = IdChoiceFilter(label=_("Team"), queryset=None)
     assignee = IdChoiceFilter(label=_("Assignee"), queryset=None)
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    # Ranges on the timestamp between local midnights, which its index serves (see clusters/periods.py).
     opened_after = django_filters.DateFilter(
-        label=_("Opened from"),
-        field_name="opened_at",
-        lookup_expr="date__gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Opened from"), method="filter_opened", widget=forms.DateInput(attrs={"type": "date"})
     )
     opened_before = django_filters.DateFilter(
-        label=_("Opened until"),
-        field_name="opened_at",
-        lookup_expr="date__lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Opened until"), method="filter_opened", widget=forms.DateInput(attrs={"type": "date"})
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = TotalOrderingFilter(
         label=_("Sort by"),
         fields=[("opened_at", "opened"), ("due_at", "due"), ("number", "number"), ("priority_rank", "priority")],
+        # As the indexes hold them: newest first within a priority (ticket_priority_opened).
+        then={"priority_rank": ("-opened_at", "-id"), "opened_at": ("id",), "due_at": ("id",), "number": ()},
         field_labels={
             "opened_at": _("Opened"),
             "due_at": _("Due"),
@@ -70,6 +68,10 @@ class TicketFilter(ScopedFilterSet):
             | Q(description__icontains=value)
             | Q(enterprise__name__icontains=value)
         )
+
+    def filter_opened(self, queryset, name, value):
+        since, until = (value, None) if name == "opened_after" else (None, value)
+        return queryset.filter(**within_days("opened_at", since, until))
 
     def filter_overdue(self, queryset, name, value):
         condition = Ticket.overdue_q(timezone.now())

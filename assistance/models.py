@@ -164,6 +164,15 @@ class Priority(models.TextChoices):
     LOW = "low", _("Low")
 
 
+# Priorities from the most urgent, for sorting (their codes sort alphabetically otherwise). The ticket
+# list sorts by this expression and an index holds it, so the two must stay the one expression.
+PRIORITY_RANK = models.Case(
+    *[models.When(priority=priority, then=models.Value(rank)) for rank, priority in enumerate(Priority.values)],
+    default=models.Value(len(Priority.values)),
+    output_field=models.IntegerField(),
+)
+
+
 class ServiceLevel(TimeStampedModel):
     """How many days a ticket of a priority has before it is due; an administrator may change them."""
 
@@ -251,7 +260,7 @@ class Ticket(VersionedModel):
         on_delete=models.PROTECT,
         related_name="tickets",
     )
-    opened_at = models.DateTimeField(_("opened at"), default=timezone.now, db_index=True)
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
     due_at = models.DateTimeField(_("due at"), db_index=True)
     waiting_since = models.DateTimeField(_("waiting since"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
@@ -283,12 +292,22 @@ class Ticket(VersionedModel):
     class Meta:
         verbose_name = _("help ticket")
         verbose_name_plural = _("help tickets")
-        ordering = ["-opened_at"]
+        # The id breaks ties, so that every page of a list holds the rows no other page holds.
+        ordering = ["-opened_at", "-id"]
         permissions = [
             ("manage_ticket", _("Can assign, close, reopen and cancel help tickets")),
             ("work_ticket", _("Can start, pause and resolve help tickets of own team")),
         ]
-        indexes = [models.Index(fields=["status", "due_at"], name="ticket_status_due")]
+        indexes = [
+            models.Index(fields=["status", "due_at"], name="ticket_status_due"),
+            # The list's default order (newest first) and every range on the opening time.
+            models.Index(fields=["opened_at", "id"], name="ticket_opened_id"),
+            # Sorting by priority: the rank, then newest first, as TicketFilter orders it.
+            models.Index(PRIORITY_RANK, F("opened_at").desc(), F("id").desc(), name="ticket_priority_opened"),
+            models.Index(fields=["resolved_at"], name="ticket_resolved_at"),
+            # A team's open and resolved tickets, counted on the team pages and the manager's home.
+            models.Index(fields=["team", "status"], name="ticket_team_status"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(satisfaction__isnull=True) | Q(satisfaction__gte=1, satisfaction__lte=5),

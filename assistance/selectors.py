@@ -3,7 +3,20 @@
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -11,7 +24,7 @@ from clusters.models import User
 from clusters.selectors import in_jurisdiction, scope_region_ids
 
 from . import services
-from .models import Attachment, Priority, SupportTeam, TeamMembership, Ticket, Training, Visit
+from .models import PRIORITY_RANK, Attachment, SupportTeam, TeamMembership, Ticket, Training, Visit
 
 
 def visible_tickets(*, user: User) -> QuerySet[Ticket]:
@@ -48,14 +61,6 @@ def with_overdue(*, queryset: QuerySet[Ticket], now: datetime.datetime | None = 
 
 # What a row of a ticket table shows besides the ticket itself.
 TICKET_ROW = ("enterprise", "enterprise__cluster", "enterprise__county", "category", "team", "assignee")
-
-
-# Priorities from the most urgent, for sorting (their codes sort alphabetically otherwise).
-PRIORITY_RANK = Case(
-    *[When(priority=priority, then=Value(rank)) for rank, priority in enumerate(Priority.values)],
-    default=Value(len(Priority.values)),
-    output_field=IntegerField(),
-)
 
 
 def ticket_list(*, user: User) -> QuerySet[Ticket]:
@@ -124,15 +129,28 @@ def get_rw_training_for_user(*, user: User, pk: int) -> Training:
     return training
 
 
+def _tickets_of_team(statuses) -> Coalesce:
+    """A correlated count of the outer team's tickets in the statuses (read from ticket_team_status)."""
+    counts = (
+        Ticket.objects.filter(team=OuterRef("pk"), status__in=statuses)
+        .order_by()
+        .values("team")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+
+
 def team_list(*, user: User) -> QuerySet[SupportTeam]:
-    open_q = Q(tickets__status__in=Ticket.OPEN_STATUSES)
+    """Visible teams with their counts, each a subquery: a join of members by tickets would multiply rows."""
+    members = TeamMembership.objects.filter(team=OuterRef("pk")).order_by().values("team").annotate(n=Count("pk"))
     return (
         visible_teams(user=user)
         .select_related("leader", "region")
         .annotate(
-            member_count=Count("memberships", distinct=True),
-            open_tickets=Count("tickets", filter=open_q, distinct=True),
-            resolved_tickets=Count("tickets", filter=Q(tickets__status__in=Ticket.DONE_STATUSES), distinct=True),
+            member_count=Coalesce(Subquery(members.values("n"), output_field=IntegerField()), Value(0)),
+            open_tickets=_tickets_of_team(Ticket.OPEN_STATUSES),
+            resolved_tickets=_tickets_of_team(Ticket.DONE_STATUSES),
         )
     )
 

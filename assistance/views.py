@@ -108,7 +108,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _ticket_filter(request: HttpRequest) -> TicketFilter:
-    queryset = select_ticket_list(user=request.user).order_by("-opened_at")
+    queryset = select_ticket_list(user=request.user).order_by("-opened_at", "-id")
     return TicketFilter(request.GET or None, queryset=queryset, request=request)
 
 
@@ -411,7 +411,7 @@ def training_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("assistance.view_supportteam", raise_exception=True)
 def team_list(request: HttpRequest) -> HttpResponse:
-    teams = select_team_list(user=request.user).order_by("name")
+    teams = select_team_list(user=request.user).order_by("name", "pk")
     return render(request, "assistance/team_list.html", {"page": paginate(request, teams)})
 
 

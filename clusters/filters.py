@@ -4,7 +4,30 @@ from django.utils.translation import gettext_lazy as _
 
 from .fields import IdChoiceFilter
 from .models import Cluster, Designation, Enterprise
+from .rendering import QUICK_RENDERER
 from .selectors import has_designation, visible_clusters, visible_counties
+
+
+class TotalOrderingFilter(django_filters.OrderingFilter):
+    """Sorting that always ends in a unique column, so that pages never repeat or skip a row.
+
+    `then` maps a field to the columns that break its ties when it sorts ascending (the primary key by
+    default); sorting descending flips them too, so that one index read backwards serves both ways.
+    """
+
+    def __init__(self, *args, then: dict[str, tuple[str, ...]] | None = None, **kwargs):
+        self.then = then or {}
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        ordering = [self.get_ordering_value(param) for param in value]
+        primary = ordering[0]
+        descending = primary.startswith("-")
+        then = self.then.get(primary.lstrip("-"), ("pk",))
+        flip = lambda field: field[1:] if field.startswith("-") else f"-{field}"  # noqa: E731
+        return qs.order_by(*ordering, *(flip(field) if descending else field for field in then))
 
 
 class ScopedFilterSet(django_filters.FilterSet):
@@ -18,6 +41,13 @@ class ScopedFilterSet(django_filters.FilterSet):
         if "cluster" in self.filters:
             self.filters["cluster"].queryset = visible_clusters(user=user).order_by("name")
 
+    @property
+    def form(self):
+        form = super().form
+        # Drawn on every list page: its widgets are written in Python, not a template per option.
+        form.renderer = QUICK_RENDERER
+        return form
+
 
 class ClusterFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
@@ -25,7 +55,7 @@ class ClusterFilter(ScopedFilterSet):
     level = django_filters.ChoiceFilter(label=_("Level"), choices=Cluster.Level.choices)
     industry = django_filters.ChoiceFilter(label=_("Industry"), choices=[])
     featured = django_filters.BooleanFilter(label=_("Featured industrial cluster"))
-    ordering = django_filters.OrderingFilter(
+    ordering = TotalOrderingFilter(
         label=_("Sort by"),
         fields=[("name", "name"), ("year_designated", "year"), ("enterprise_count", "enterprises")],
         field_labels={"name": _("Name"), "year_designated": _("Year designated"), "enterprise_count": _("Enterprises")},
@@ -59,7 +89,7 @@ class EnterpriseFilter(ScopedFilterSet):
         label=_("Designation"), choices=Designation.Kind.choices, method="with_designation"
     )
     is_leading = django_filters.BooleanFilter(label=_("Leading enterprise"))
-    ordering = django_filters.OrderingFilter(
+    ordering = TotalOrderingFilter(
         label=_("Sort by"),
         fields=[("name", "name"), ("honour_count", "honours"), ("standard_count", "standards")],
         field_labels={"name": _("Name"), "honour_count": _("Honours"), "standard_count": _("Standards")},

@@ -61,7 +61,7 @@ ENTERPRISE_COLUMNS = [
 
 
 def _cluster_filter(request: HttpRequest) -> ClusterFilter:
-    queryset = select_cluster_list(user=request.user).order_by("-level", "name")
+    queryset = select_cluster_list(user=request.user).order_by("-level", "name", "pk")
     return ClusterFilter(request.GET or None, queryset=queryset, request=request)
 
 
@@ -90,7 +90,7 @@ def cluster_list(request: HttpRequest) -> HttpResponse:
 def cluster_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cluster = get_cluster_for_user(user=request.user, pk=pk)
     enterprises = visible_enterprises(user=request.user).filter(cluster=cluster).select_related("county")
-    enterprises = enterprises.order_by("-is_leading", "name")
+    enterprises = enterprises.order_by("-is_leading", "name", "pk")
     context = {
         "cluster": cluster,
         "enterprises": paginate(request, enterprises),
@@ -100,7 +100,7 @@ def cluster_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _enterprise_filter(request: HttpRequest) -> EnterpriseFilter:
-    queryset = select_enterprise_list(user=request.user).order_by("name")
+    queryset = select_enterprise_list(user=request.user).order_by("name", "pk")
     return EnterpriseFilter(request.GET or None, queryset=queryset, request=request)
 
 

@@ -1,8 +1,55 @@
+"""Every list page's pages: numbered, first and last, a choice of size, and the last as cheap as the first.
+
+A list is paginated by OFFSET, which the database pays for row by row up to the page. A page in the
+back half of the list is read from the other end instead: the same ordering reversed, offset from the
+end, and turned round in Python. So the last page costs what the first does, and no page costs more
+than the middle one. This needs a total order (every list ends its ordering in a unique column).
+"""
+
 from django.conf import settings
-from django.core.paginator import Page, Paginator
+from django.core.paginator import InvalidPage, Page, Paginator
 from django.http import HttpRequest
+
+PAGE_SIZES = (25, 50, 100)
+
+
+class ListPaginator(Paginator):
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        ordered = getattr(self.object_list, "ordered", False) and hasattr(self.object_list, "reverse")
+        if not ordered or bottom <= self.count // 2:
+            return self._get_page(self.object_list[bottom:top], number, self)
+        rows = list(self.object_list.reverse()[self.count - top : self.count - bottom])
+        rows.reverse()
+        return self._get_page(rows, number, self)
+
+
+def page_size(request: HttpRequest) -> int:
+    """The page size the request asks for, if it is one of those offered, else the default."""
+    try:
+        size = int(request.GET.get("per_page", ""))
+    except ValueError:
+        return settings.PAGINATE_BY
+    return size if size in PAGE_SIZES else settings.PAGINATE_BY
 
 
 def paginate(request: HttpRequest, queryset) -> Page:
-    """The page of the list the request asks for; every list page uses this."""
-    return Paginator(queryset, settings.PAGINATE_BY).get_page(request.GET.get("page"))
+    """The page of the list the request asks for ("last" is the last); every list page uses this."""
+    paginator = ListPaginator(queryset, page_size(request))
+    number = request.GET.get("page") or 1
+    if number == "last":
+        number = paginator.num_pages
+    try:
+        page = paginator.page(number)
+    except InvalidPage:
+        # Not a number, or past the end: the first or the last page, as Paginator.get_page does.
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            number = 1
+        page = paginator.page(paginator.num_pages if number > 1 else 1)
+    page.sizes = PAGE_SIZES
+    page.elided_range = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+    return page

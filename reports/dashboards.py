@@ -10,6 +10,7 @@ from assistance.awards.selectors import application_list, reviews_due
 from assistance.models import Ticket
 from assistance.selectors import ticket_list, visible_tickets, visible_trainings, visible_visits
 from clusters.models import Cluster, Honour, User
+from clusters.periods import within_days
 from clusters.selectors import visible_clusters, visible_enterprises
 
 
@@ -45,10 +46,8 @@ def inspector_dashboard(user: User) -> dict:
 def _month_figures(user: User, start: datetime.date, end: datetime.date) -> dict:
     tickets = visible_tickets(user=user)
     return {
-        "opened": tickets.filter(opened_at__date__gte=start, opened_at__date__lte=end).count(),
-        "resolved": tickets.filter(
-            status__in=Ticket.DONE_STATUSES, resolved_at__date__gte=start, resolved_at__date__lte=end
-        ).count(),
+        "opened": tickets.filter(**within_days("opened_at", start, end)).count(),
+        "resolved": tickets.filter(status__in=Ticket.DONE_STATUSES, **within_days("resolved_at", start, end)).count(),
         "visits": visible_visits(user=user).filter(date__gte=start, date__lte=end).count(),
         "trainings": visible_trainings(user=user).filter(date__gte=start, date__lte=end).count(),
     }

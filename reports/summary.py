@@ -19,6 +19,7 @@ from clusters.models import (
     StandardRole,
     Trademark,
 )
+from clusters.periods import within_days
 
 
 @dataclass(frozen=True)
@@ -118,8 +119,7 @@ def quality_summary(
     resolved = Ticket.objects.filter(
         enterprise__county__in=within,
         status__in=Ticket.DONE_STATUSES,
-        resolved_at__date__lte=as_of,
-        **({"resolved_at__date__gte": since} if since else {}),
+        **within_days("resolved_at", since, as_of),
     )
     return {
         "region": {"code": region.code, "name": region.name},

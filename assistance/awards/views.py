@@ -109,7 +109,7 @@ def award_home(request: HttpRequest) -> HttpResponse:
 
 @permission_required("assistance.view_awardapplication", raise_exception=True)
 def cycle_list(request: HttpRequest) -> HttpResponse:
-    cycles = select_cycle_list(user=request.user).order_by("-year", "programme__name")
+    cycles = select_cycle_list(user=request.user).order_by("-year", "programme__name", "pk")
     return render(request, "assistance/cycle_list.html", {"page": paginate(request, cycles), "now": timezone.now()})
 
 
