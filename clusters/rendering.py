@@ -44,7 +44,7 @@ def _select(widget: dict) -> str:
         for option in options:
             parts.append(
                 f'\n  <option value="{conditional_escape(option["value"])}"{_attrs(option["attrs"])}>'
-                f"{conditional_escape(option['label'])}</option>"
+                f"{conditional_escape(option['label'])}</option>\n"  # the option template ends in a newline
             )
         if group_name:
             parts.append("\n  </optgroup>")
