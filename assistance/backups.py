@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files import File
 from django.core.files.storage import Storage, storages
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -179,6 +180,8 @@ def _load_database(alias: str, source: Path) -> None:
             backup.backup(connection.connection)
         finally:
             backup.close()
+    # Figures kept in the cache counted the records the restore replaced.
+    cache.clear()
 
 
 def backup_create(*, directory: Path, database: str = DEFAULT_DB_ALIAS) -> BackupSummary:

@@ -19,7 +19,6 @@ from .filters import TicketFilter, TrainingFilter, VisitFilter
 from .forms import AttachmentForm, TicketForm, TrainingForm, VisitForm, action_form
 from .models import Ticket
 from .selectors import (
-    TICKET_ROW,
     get_attachment_for_user,
     get_rw_ticket_for_user,
     get_rw_training_for_user,
@@ -31,6 +30,7 @@ from .selectors import (
     my_team_waiting_tickets,
     ticket_timeline,
     with_overdue,
+    with_ticket_row,
 )
 from .selectors import (
     team_list as select_team_list,
@@ -298,8 +298,8 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "visit": visit,
         "inspectors": visit.inspectors.all(),
         "experts": visit.experts.all(),
-        "tickets_worked": with_overdue(queryset=visit.tickets_worked.select_related(*TICKET_ROW)),
-        "tickets_raised": with_overdue(queryset=visit.tickets_raised.select_related(*TICKET_ROW)),
+        "tickets_worked": with_overdue(queryset=with_ticket_row(visit.tickets_worked.all())),
+        "tickets_raised": with_overdue(queryset=with_ticket_row(visit.tickets_raised.all())),
         "attachments": visit.attachments.select_related("uploaded_by"),
         "attachment_form": AttachmentForm(),
     }

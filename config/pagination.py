@@ -7,13 +7,30 @@ than the middle one. This needs a total order (every list ends its ordering in a
 """
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import InvalidPage, Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.functional import cached_property
+
+from reports.freshness import is_tracked, kept
 
 PAGE_SIZES = (25, 50, 100)
 
 
 class ListPaginator(Paginator):
+    @cached_property
+    def count(self) -> int:
+        """The rows of the list; of the registry's and the bureau's records, kept until one of them changes."""
+        rows = self.object_list
+        if not isinstance(rows, QuerySet) or not is_tracked(rows.model):
+            return super().count
+        try:
+            key = str(rows.order_by().values("pk").query)
+        except EmptyResultSet:
+            return 0
+        return kept("list-count", key, rows.count)
+
     def page(self, number) -> Page:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page

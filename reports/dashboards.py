@@ -13,6 +13,8 @@ from clusters.models import Cluster, Honour, User
 from clusters.periods import within_days
 from clusters.selectors import visible_clusters, visible_enterprises
 
+from .freshness import kept
+
 
 def month_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:
     start = day.replace(day=1)
@@ -54,12 +56,20 @@ def _month_figures(user: User, start: datetime.date, end: datetime.date) -> dict
 
 
 def manager_dashboard(user: User) -> dict:
+    """The manager's home: figures over the whole jurisdiction (kept until a record changes), and the overdue."""
     now = timezone.now()
-    today = timezone.localdate()
+    # Overdue figures move with the clock too: kept for the minute at most.
+    minute = now.replace(second=0, microsecond=0)
+    figures = kept("manager-home", (user.pk, minute), lambda: _manager_figures(user, now))
+    return {**figures, "overdue_tickets": ticket_list(user=user).filter(Ticket.overdue_q(now)).order_by("due_at")[:10]}
+
+
+def _manager_figures(user: User, now: datetime.datetime) -> dict:
+    today = timezone.localdate(now)
     this_start, this_end = month_bounds(today)
     last_start, last_end = month_bounds(this_start - datetime.timedelta(days=1))
     open_tickets = visible_tickets(user=user).filter(status__in=Ticket.OPEN_STATUSES)
-    by_team = (
+    by_team = list(
         open_tickets.values("team__name")
         .annotate(
             unassigned=Count("pk", filter=Q(assignee__isnull=True)),
@@ -73,7 +83,7 @@ def manager_dashboard(user: User) -> dict:
     waiting = application_list(user=user).filter(status__in=(S.SUBMITTED, S.UNDER_REVIEW, S.PENDING_DECISION))
     waiting_counts = dict(waiting.order_by().values_list("status").annotate(n=Count("pk", distinct=True)))
     return {
-        "by_team": list(by_team),
+        "by_team": by_team,
         "unassigned_total": sum(row["unassigned"] for row in by_team),
         "overdue_total": sum(row["overdue"] for row in by_team),
         "months": [
@@ -85,7 +95,6 @@ def manager_dashboard(user: User) -> dict:
             "reviews": waiting_counts.get(S.UNDER_REVIEW, 0),
             "decision": waiting_counts.get(S.PENDING_DECISION, 0),
         },
-        "overdue_tickets": ticket_list(user=user).filter(Ticket.overdue_q(now)).order_by("due_at")[:10],
     }
 
 

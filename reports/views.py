@@ -7,8 +7,8 @@ from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from assistance.awards.models import AwardApplication
 from assistance.awards.selectors import cycle_ranking, get_cycle_for_user, visible_applications
@@ -20,6 +20,7 @@ from . import dashboards
 from .charts import Series, bar_chart, line_chart
 from .cluster_report import cluster_report as build_cluster_report
 from .forms import PeriodForm, SummaryForm
+from .freshness import kept
 from .models import ExportFile
 from .service import service_report as build_service_report
 from .summary import quality_summary, reported_indicators, summary_paragraph, summary_rows
@@ -78,7 +79,11 @@ def summary(request: HttpRequest) -> HttpResponse:
 @permission_required("clusters.view_cluster", raise_exception=True)
 def cluster_report(request: HttpRequest, pk: int) -> HttpResponse:
     cluster = get_cluster_for_user(user=request.user, pk=pk)
-    report = build_cluster_report(cluster, request.user)
+    report = kept(
+        "cluster-report",
+        (request.user.pk, cluster.pk, get_language()),
+        lambda: build_cluster_report(cluster, request.user),
+    )
     rows = report["rows"]
     if fmt := export_requested(request):
         if request.GET.get("table") == "categories":
@@ -144,7 +149,12 @@ SERVICE_GROUP_COLUMNS = [
 def service_report(request: HttpRequest) -> HttpResponse:
     form = PeriodForm(request.GET or None)
     since, until = form.period()
-    report = build_service_report(request.user, since=since, until=until)
+    report = kept(
+        "service-report",
+        # Its open and overdue figures move with the clock too: kept for the minute at most.
+        (request.user.pk, since, until, get_language(), timezone.now().replace(second=0, microsecond=0)),
+        lambda: build_service_report(request.user, since=since, until=until),
+    )
     tables = {
         "category": (report["by_category"], _("By category")),
         "team": (report["by_team"], _("By team")),

@@ -286,6 +286,20 @@ EXPORT_ASYNC_THRESHOLD = env_int("EXPORT_ASYNC_THRESHOLD", 20_000)
 EXPORT_RETENTION_DAYS = env_int("EXPORT_RETENTION_DAYS", 7)
 # --- end of background jobs and large exports --------------------------------------------------------
 
+# --- Kept figures (reports/freshness.py) --------------------------------------------------------------
+# Report figures and list totals are kept in this cache until a record changes, and never longer than
+# FIGURES_CACHE_SECONDS. The files of CACHE_DIR are shared by every process of one app server.
+CACHE_DIR = env_str("CACHE_DIR", str(BASE_DIR / "var" / "cache"))
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": CACHE_DIR,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
+FIGURES_CACHE_SECONDS = env_int("FIGURES_CACHE_SECONDS", 300)
+# --- end of kept figures -------------------------------------------------------------------------------
+
 # --- Database outages ---------------------------------------------------------------------------------
 # While the database is away every page answers 503 (config/outage.py). Production also checks reused
 # connections and bounds the connect time (config/settings/database.py).

@@ -18,6 +18,9 @@ STORAGES = {
 }
 # --- end of files ------------------------------------------------------------------------------------
 
+# Kept figures live in the test process's memory; every test starts with an empty cache (tests/conftest.py).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

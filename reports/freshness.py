@@ -1,0 +1,91 @@
+"""Figures kept between requests until the records they count change.
+
+A report over a year of tickets reads every ticket of the year, however well indexed: its cost grows
+with the rows. Such figures (the service report, a cluster's report, the manager's home figures, the
+number of rows of a list) are kept in the cache under the current *records version*, a token that
+every save, delete or many-to-many change of the registry's or the bureau's records replaces when its
+transaction commits (and at once for the connection that wrote, if it kept a figure meanwhile). A page
+asked for again before anything changed reads its figures back; after any change they are counted
+afresh. Writes that bypass the model signals (bulk loads by the scale-data command) replace the token
+themselves, and every kept figure also expires after FIGURES_CACHE_SECONDS, which bounds how stale a
+figure can be when several app servers do not share one cache.
+"""
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+VERSION_KEY = "figures:version"
+TRACKED_APPS = ("clusters", "assistance")
+# Records no figure counts: the resubmission guard's tokens and the ticket number counter.
+UNTRACKED = {("clusters", "formsubmission"), ("assistance", "ticketcounter")}
+
+
+def records_version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.add(VERSION_KEY, version, None)
+        version = cache.get(VERSION_KEY, version)
+    return version
+
+
+def _new_version() -> None:
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def records_changed(*, using: str | None = None) -> None:
+    """Give the records a new version once the change commits, and at once where the change can be seen.
+
+    Other connections see the change when it commits: one new version then, however many rows the
+    transaction wrote. The writing connection sees it at once, so if it kept a figure since its last
+    change (a test, or a page that writes and then reads figures), the version is replaced now too.
+    """
+    connection = transaction.get_connection(using)
+    if getattr(connection, "figures_kept", False):
+        connection.figures_kept = False
+        _new_version()
+    if not connection.in_atomic_block:
+        _new_version()
+    elif not any(callback is _new_version for _, callback, _ in connection.run_on_commit):
+        transaction.on_commit(_new_version, using=using)
+
+
+def kept(name: str, key: Any, compute: Callable[[], Any]) -> Any:
+    """The figure `name` for `key` (anything with a stable repr) as last computed for this records version."""
+    digest = hashlib.sha1(repr(key).encode()).hexdigest()
+    cache_key = f"figures:{name}:{records_version()}:{digest}"
+    value = cache.get(cache_key)
+    if value is None:
+        value = compute()
+        cache.set(cache_key, value, settings.FIGURES_CACHE_SECONDS)
+        transaction.get_connection().figures_kept = True
+    return value
+
+
+def is_tracked(model) -> bool:
+    meta = model._meta
+    return meta.app_label in TRACKED_APPS and (meta.app_label, meta.model_name) not in UNTRACKED
+
+
+def _on_change(sender, using=None, **kwargs) -> None:
+    records_changed(using=using)
+
+
+def track_changes() -> None:
+    """Connect the records version to every tracked model, its history and its many-to-many tables."""
+    for label in TRACKED_APPS:
+        for model in apps.get_app_config(label).get_models(include_auto_created=True):
+            if not is_tracked(model):
+                continue
+            uid = f"figures-{model._meta.label_lower}"
+            post_save.connect(_on_change, sender=model, dispatch_uid=f"{uid}-save")
+            post_delete.connect(_on_change, sender=model, dispatch_uid=f"{uid}-delete")
+            m2m_changed.connect(_on_change, sender=model, dispatch_uid=f"{uid}-m2m")

@@ -1,0 +1,100 @@
+"""Figures kept between requests: read back while nothing changed, counted afresh after any change."""
+
+import datetime
+import uuid
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.urls import reverse
+
+from clusters.models import FormSubmission
+from reports.freshness import VERSION_KEY, _new_version, kept, records_version
+from tests.assistance.factories import TicketFactory, TrainingFactory
+from tests.factories import EnterpriseFactory
+
+from .helpers import count_queries
+
+pytestmark = pytest.mark.django_db
+PERIOD = {"since": "2020-01-01", "until": "2030-12-31"}
+
+
+def test_a_report_asked_for_again_reads_its_figures_back_and_counts_a_new_ticket(client_for, manager, enterprise):
+    TicketFactory(enterprise=enterprise)
+    client = client_for(manager)
+    url = reverse("reports:service")
+    first = count_queries(client, url, PERIOD)
+    again = count_queries(client, url, PERIOD)
+    assert again < first
+    assert client.get(url, PERIOD).context["report"]["totals"]["total"] == 1
+    TicketFactory(enterprise=enterprise)
+    assert client.get(url, PERIOD).context["report"]["totals"]["total"] == 2
+
+
+def test_a_lists_total_is_kept_until_a_record_changes(client_for, manager, enterprise, other_county):
+    tickets = [TicketFactory(enterprise=enterprise) for _ in range(3)]
+    client = client_for(manager)
+    url = reverse("assistance:ticket-list")
+    first = count_queries(client, url)
+    assert count_queries(client, url) == first - 1  # the total is read back, not counted
+    assert client.get(url).context["page"].paginator.count == 3
+    tickets[0].status = "cancelled"
+    tickets[0].save()
+    assert client.get(url, {"status": "cancelled"}).context["page"].paginator.count == 1
+    # The enterprise moves county: a county's list must stop counting its tickets at once.
+    other = EnterpriseFactory(county=other_county, cluster=None)
+    TicketFactory(enterprise=other)
+    assert client.get(url).context["page"].paginator.count == 4
+
+
+def test_a_write_gives_a_new_version_on_commit_once_per_transaction(county):
+    before = records_version()
+    training = TrainingFactory(region=county)  # a training, its history and its many-to-many rows
+    training.clusters.clear()
+    pending = [callback for _, callback, _ in connection.run_on_commit if callback is _new_version]
+    assert len(pending) == 1
+    assert records_version() == before  # other connections cannot see the change before it commits
+    pending[0]()
+    assert records_version() != before
+
+
+def test_the_writing_connection_sees_a_new_version_at_once_after_keeping_a_figure(county):
+    kept("test", "key", lambda: 1)
+    before = records_version()
+    TrainingFactory(region=county)
+    assert records_version() != before
+    again = records_version()
+    TrainingFactory(region=county)  # nothing kept since: the version waits for the commit
+    assert records_version() == again
+
+
+def test_a_write_no_figure_counts_leaves_the_version(manager):
+    version = records_version()
+    FormSubmission.objects.create(token=uuid.uuid4(), user=manager, url="/assistance/visits/new/")
+    assert records_version() == version
+
+
+def test_a_kept_figure_expires_and_a_lost_version_only_costs_a_recount(settings):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert kept("test", "key", compute) == 1
+    assert kept("test", "key", compute) == 1
+    cache.delete(VERSION_KEY)
+    assert kept("test", "key", compute) == 2
+    settings.FIGURES_CACHE_SECONDS = -1  # already expired when set
+    assert kept("test", "other", compute) == 3
+    assert kept("test", "other", compute) == 4
+
+
+def test_the_manager_home_counts_a_ticket_opened_after_it_was_last_shown(client_for, manager, enterprise):
+    client = client_for(manager)
+    TicketFactory(enterprise=enterprise)
+    figures = client.get(reverse("home")).context["manager"]
+    opened = {row["key"]: row["this"] for row in figures["months"]}["opened"]
+    TicketFactory(enterprise=enterprise, opened_at=datetime.datetime.now(datetime.UTC))
+    figures = client.get(reverse("home")).context["manager"]
+    assert {row["key"]: row["this"] for row in figures["months"]}["opened"] == opened + 1
