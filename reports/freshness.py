@@ -19,7 +19,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 VERSION_KEY = "figures:version"
@@ -28,17 +28,26 @@ TRACKED_APPS = ("clusters", "assistance")
 UNTRACKED = {("clusters", "formsubmission"), ("assistance", "ticketcounter")}
 
 
+def _database() -> str:
+    """Which database the figures count, so that two sites sharing a cache never read each other's."""
+    return hashlib.sha1(repr(connection.settings_dict.get("NAME")).encode()).hexdigest()[:12]
+
+
+def _version_key() -> str:
+    return f"{VERSION_KEY}:{_database()}"
+
+
 def records_version() -> str:
-    version = cache.get(VERSION_KEY)
+    version = cache.get(_version_key())
     if version is None:
         version = uuid.uuid4().hex
-        cache.add(VERSION_KEY, version, None)
-        version = cache.get(VERSION_KEY, version)
+        cache.add(_version_key(), version, None)
+        version = cache.get(_version_key(), version)
     return version
 
 
 def _new_version() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    cache.set(_version_key(), uuid.uuid4().hex, None)
 
 
 def records_changed(*, using: str | None = None) -> None:
@@ -61,7 +70,7 @@ def records_changed(*, using: str | None = None) -> None:
 def kept(name: str, key: Any, compute: Callable[[], Any]) -> Any:
     """The figure `name` for `key` (anything with a stable repr) as last computed for this records version."""
     digest = hashlib.sha1(repr(key).encode()).hexdigest()
-    cache_key = f"figures:{name}:{records_version()}:{digest}"
+    cache_key = f"figures:{_database()}:{name}:{records_version()}:{digest}"
     value = cache.get(cache_key)
     if value is None:
         value = compute()
