@@ -28,6 +28,10 @@ class ListedChoiceIterator(forms.models.ModelChoiceIterator):
     """
 
     def __iter__(self):
+        kept = getattr(self.field, "kept_choices", None)
+        if kept is not None:  # read earlier and kept (a filter form's dropdowns: clusters/filters.py)
+            yield from kept
+            return
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         for obj in self.queryset.all():

@@ -1,6 +1,10 @@
 import django_filters
+from django import forms
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from config.freshness import kept
 
 from .fields import IdChoiceFilter
 from .models import Cluster, Designation, Enterprise
@@ -44,9 +48,22 @@ class ScopedFilterSet(django_filters.FilterSet):
     @property
     def form(self):
         form = super().form
-        # Drawn on every list page: its widgets are written in Python, not a template per option.
+        if getattr(form, "choices_kept", False):
+            return form
+        # Drawn on every list page: its widgets are written in Python, not a template per option, and the
+        # records its dropdowns offer are read once and kept until one of them changes.
         form.renderer = QUICK_RENDERER
+        user = self.request.user
+        for name, field in form.fields.items():
+            if isinstance(field, forms.ModelChoiceField):
+                key = (type(self).__qualname__, name, user.pk, get_language(), str(field.queryset.query))
+                field.kept_choices = kept("filter-choices", key, lambda field=field: _plain_choices(field))
+        form.choices_kept = True
         return form
+
+
+def _plain_choices(field: forms.ModelChoiceField) -> list[tuple[str, str]]:
+    return [(str(value), str(label)) for value, label in field.choices]
 
 
 class ClusterFilter(ScopedFilterSet):

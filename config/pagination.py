@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 
-from reports.freshness import is_tracked, kept
+from config.freshness import is_tracked, kept
 
 PAGE_SIZES = (25, 50, 100)
 

@@ -7,6 +7,6 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from .freshness import track_changes
+        from config.freshness import track_changes
 
         track_changes()

@@ -12,8 +12,7 @@ from assistance.selectors import ticket_list, visible_tickets, visible_trainings
 from clusters.models import Cluster, Honour, User
 from clusters.periods import within_days
 from clusters.selectors import visible_clusters, visible_enterprises
-
-from .freshness import kept
+from config.freshness import kept
 
 
 def month_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:

@@ -14,13 +14,13 @@ from assistance.awards.models import AwardApplication
 from assistance.awards.selectors import cycle_ranking, get_cycle_for_user, visible_applications
 from clusters.selectors import get_cluster_for_user
 from config.exports import Column, export_requested, export_response
+from config.freshness import kept
 from config.pagination import paginate
 
 from . import dashboards
 from .charts import Series, bar_chart, line_chart
 from .cluster_report import cluster_report as build_cluster_report
 from .forms import PeriodForm, SummaryForm
-from .freshness import kept
 from .models import ExportFile
 from .service import service_report as build_service_report
 from .summary import quality_summary, reported_indicators, summary_paragraph, summary_rows
