@@ -1,18 +1,18 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clusters.editing import VersionedForm
 from clusters.fields import IdChoiceField, IdMultipleChoiceField
 from clusters.models import User
-from clusters.selectors import users_who_see, visible_clusters, visible_enterprises, visible_regions
+from clusters.selectors import visible_clusters, visible_enterprises, visible_regions
 from config.once import SubmitOnceForm
+from config.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 
-from .models import Expert, Priority, ServicePartner, TeamMembership, Ticket, TicketCategory, Training, Visit
-from .selectors import visible_teams, visible_tickets
+from .models import Priority, ServicePartner, Ticket, TicketCategory, Training, Visit
+from .selectors import active_experts, assignee_choices, inspector_choices, open_tickets, visible_teams
 from .services import team_of
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -21,11 +21,27 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 def _helper(label) -> FormHelper:
     helper = FormHelper()
     helper.add_input(Submit("submit", label))
+    # The page links the form's assets (the pickers') in its head and at the end of its body, once.
+    helper.include_media = False
     return helper
 
 
 def active_categories():
     return TicketCategory.objects.filter(active=True)
+
+
+# The labels of the pickers' rows, the same in the page and in the autocomplete answers.
+
+
+def user_label(user: User) -> str:
+    return user.display_name
+
+
+def ticket_label(ticket: Ticket) -> str:
+    return f"{ticket.number} {ticket.title}（{ticket.enterprise.name}）"
+
+
+ENTERPRISE_PICKER = "clusters:enterprise-autocomplete"
 
 
 class TicketForm(SubmitOnceForm, forms.ModelForm):
@@ -35,7 +51,10 @@ class TicketForm(SubmitOnceForm, forms.ModelForm):
         model = Ticket
         fields = ["enterprise", "category", "title", "description", "channel", "priority", "partner", "satisfaction"]
         field_classes = {"enterprise": IdChoiceField, "category": IdChoiceField, "partner": IdChoiceField}
-        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "enterprise": AutocompleteSelect(ENTERPRISE_PICKER),
+        }
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,20 +81,21 @@ class TicketForm(SubmitOnceForm, forms.ModelForm):
 
 class AssignForm(SubmitOnceForm):
     team = IdChoiceField(label=_("Team"), queryset=None)
-    assignee = IdChoiceField(label=_("Assignee"), queryset=None)
+    # Searched among the members of the team chosen beside it (the team's value goes with each search).
+    assignee = IdChoiceField(
+        label=_("Assignee"),
+        queryset=None,
+        widget=AutocompleteSelect("assistance:user-autocomplete", forward={"team": "team"}),
+    )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, user: User, ticket: Ticket, **kwargs):
         super().__init__(*args, **kwargs)
         teams = visible_teams(user=user)
         self.fields["team"].queryset = teams
-        # Members of a team who can see the ticket's enterprise: `ticket_assign` refuses anyone else.
-        self.fields["assignee"].queryset = (
-            users_who_see(region_id=ticket.enterprise.county_id)
-            .filter(pk__in=TeamMembership.objects.active_on().filter(team__in=teams).values("user"))
-            .order_by("username")
-        )
-        self.fields["assignee"].label_from_instance = lambda u: u.display_name
+        self.fields["assignee"].queryset = assignee_choices(user=user, ticket=ticket).order_by("username")
+        self.fields["assignee"].label_from_instance = user_label
+        self.fields["assignee"].widget.params["ticket"] = ticket.pk
         self.initial.setdefault("team", ticket.team_id)
         self.initial.setdefault("assignee", ticket.assignee_id)
 
@@ -142,6 +162,13 @@ class VisitForm(SubmitOnceForm, forms.ModelForm):
             "findings": forms.Textarea(attrs={"rows": 3}),
             "solved_on_site": forms.Textarea(attrs={"rows": 3}),
             "follow_up": forms.Textarea(attrs={"rows": 2}),
+            "enterprise": AutocompleteSelect(ENTERPRISE_PICKER),
+            "inspectors": AutocompleteSelectMultiple("assistance:user-autocomplete"),
+            "experts": AutocompleteSelectMultiple("assistance:expert-autocomplete"),
+            # Searched among the open tickets of the enterprise chosen above, the only ones `clean` accepts.
+            "tickets_worked": AutocompleteSelectMultiple(
+                "assistance:ticket-autocomplete", forward={"enterprise": "enterprise"}
+            ),
         }
 
     def __init__(self, *args, user: User, **kwargs):
@@ -152,18 +179,13 @@ class VisitForm(SubmitOnceForm, forms.ModelForm):
         self.fields["enterprise"].queryset = visible_enterprises(user=user).order_by("name")
         self.fields["team"].queryset = visible_teams(user=user)
         self.fields["team"].initial = team_of(user, today)
-        self.fields["inspectors"].queryset = (
-            User.objects.filter(Q(memberships__team__in=visible_teams(user=user)) | Q(pk=user.pk))
-            .distinct()
-            .order_by("username")
-        )
+        self.fields["inspectors"].queryset = inspector_choices(user=user).order_by("username")
         self.fields["inspectors"].initial = [user.pk]
-        self.fields["inspectors"].label_from_instance = lambda u: u.display_name
-        self.fields["experts"].queryset = Expert.objects.filter(active=True)
+        self.fields["inspectors"].label_from_instance = user_label
+        self.fields["experts"].queryset = active_experts()
         self.fields["experts"].required = False
-        self.fields["tickets_worked"].queryset = (
-            visible_tickets(user=user).filter(status__in=Ticket.OPEN_STATUSES).select_related("enterprise")
-        )
+        self.fields["tickets_worked"].queryset = open_tickets(user=user)
+        self.fields["tickets_worked"].label_from_instance = ticket_label
         self.fields["tickets_worked"].required = False
         self.fields["ticket_category"].queryset = active_categories()
         self.helper = _helper(_("Save visit"))
@@ -221,7 +243,12 @@ class TrainingForm(SubmitOnceForm, VersionedForm):
             "experts": IdMultipleChoiceField,
             "enterprises": IdMultipleChoiceField,
         }
-        widgets = {"date": DATE_INPUT}
+        widgets = {
+            "date": DATE_INPUT,
+            "clusters": AutocompleteSelectMultiple("clusters:cluster-autocomplete"),
+            "experts": AutocompleteSelectMultiple("assistance:expert-autocomplete"),
+            "enterprises": AutocompleteSelectMultiple(ENTERPRISE_PICKER),
+        }
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -232,7 +259,7 @@ class TrainingForm(SubmitOnceForm, VersionedForm):
             categories = categories | TicketCategory.objects.filter(pk=self.instance.category_id)
         self.fields["category"].queryset = categories.distinct()
         self.fields["clusters"].queryset = visible_clusters(user=user).order_by("name")
-        self.fields["experts"].queryset = Expert.objects.filter(active=True)
+        self.fields["experts"].queryset = active_experts()
         self.fields["enterprises"].queryset = visible_enterprises(user=user).order_by("name")
         for name in ("clusters", "experts", "enterprises"):
             self.fields[name].required = False

@@ -194,3 +194,38 @@ def my_team_waiting_tickets(*, user: User) -> QuerySet[Ticket]:
 
 def is_member_q(*, user: User) -> Exists:
     return Exists(TeamMembership.objects.filter(team=OuterRef("pk"), user=user))
+
+
+# What the searchable pickers offer. A form field and its autocomplete endpoint take their rows from the
+# same function here, so the picker never offers what the form refuses, nor hides what it accepts.
+
+
+def open_tickets(*, user: User) -> QuerySet[Ticket]:
+    """The visible tickets still being worked on, with their enterprise (a picker's label names it)."""
+    return visible_tickets(user=user).filter(status__in=Ticket.OPEN_STATUSES).select_related("enterprise")
+
+
+def inspector_choices(*, user: User) -> QuerySet[User]:
+    """Who may be named among a visit's inspectors: members of the teams the user sees, and the user."""
+    return User.objects.filter(Q(memberships__team__in=visible_teams(user=user)) | Q(pk=user.pk)).distinct()
+
+
+def assignee_choices(*, user: User, ticket: Ticket) -> QuerySet[User]:
+    """Today's members of the teams the user sees who can see the ticket's enterprise: `ticket_assign`
+    refuses anyone else."""
+    from clusters.selectors import users_who_see
+
+    members = TeamMembership.objects.active_on().filter(team__in=visible_teams(user=user))
+    return users_who_see(region_id=ticket.enterprise.county_id).filter(pk__in=members.values("user"))
+
+
+def in_team_today(*, users: QuerySet[User], team_id: int, user: User) -> QuerySet[User]:
+    """`users` narrowed to today's members of the team, when the viewer sees the team; else to nobody."""
+    team = visible_teams(user=user).filter(pk=team_id)
+    return users.filter(pk__in=TeamMembership.objects.active_on().filter(team__in=team).values("user"))
+
+
+def active_experts() -> QuerySet:
+    from .models import Expert
+
+    return Expert.objects.filter(active=True)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("tickets/", views.ticket_list, name="ticket-list"),
     path("tickets/new/", views.ticket_create, name="ticket-create"),
+    path("tickets/autocomplete/", views.ticket_autocomplete, name="ticket-autocomplete"),
     path("tickets/<int:pk>/", views.ticket_detail, name="ticket-detail"),
     path("tickets/<int:pk>/edit/", views.ticket_update, name="ticket-update"),
     path("tickets/<int:pk>/attachments/", views.ticket_attach, name="ticket-attach"),
@@ -22,6 +23,8 @@ urlpatterns = [
     path("trainings/<int:pk>/edit/", views.training_update, name="training-update"),
     path("teams/", views.team_list, name="team-list"),
     path("teams/<int:pk>/", views.team_detail, name="team-detail"),
+    path("users/autocomplete/", views.user_autocomplete, name="user-autocomplete"),
+    path("experts/autocomplete/", views.expert_autocomplete, name="expert-autocomplete"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment-download"),
     path("awards/", include(awards_urls)),
 ]

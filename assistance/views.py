@@ -1,24 +1,29 @@
 from collections.abc import Callable
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.db.models.functions import Concat
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from config.autocomplete import autocomplete_response, id_param
 from config.exports import Column, ListExport, export_requested, list_export_response, register_export
 from config.pagination import paginate
 
 from . import services
 from .attachments import download_response
 from .filters import TicketFilter, TrainingFilter, VisitFilter
-from .forms import AttachmentForm, TicketForm, TrainingForm, VisitForm, action_form
+from .forms import AttachmentForm, TicketForm, TrainingForm, VisitForm, action_form, ticket_label, user_label
 from .models import Ticket
 from .selectors import (
+    active_experts,
+    assignee_choices,
     get_attachment_for_user,
     get_rw_ticket_for_user,
     get_rw_training_for_user,
@@ -26,9 +31,13 @@ from .selectors import (
     get_ticket_for_user,
     get_training_for_user,
     get_visit_for_user,
+    in_team_today,
+    inspector_choices,
     my_open_tickets,
     my_team_waiting_tickets,
+    open_tickets,
     ticket_timeline,
+    visible_tickets,
     with_overdue,
     with_ticket_row,
 )
@@ -137,14 +146,16 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
 @permission_required("assistance.view_ticket", raise_exception=True)
 def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = get_ticket_for_user(user=request.user, pk=pk)
-    actions = services.allowed_actions(request.user, ticket)
+    actions = [
+        {"name": a, "label": services.ACTION_LABELS[a], "form": action_form(a, user=request.user, ticket=ticket)}
+        for a in services.allowed_actions(request.user, ticket)
+    ]
     context = {
         "ticket": ticket,
         "timeline": ticket_timeline(ticket=ticket),
-        "actions": [
-            {"name": a, "label": services.ACTION_LABELS[a], "form": action_form(a, user=request.user, ticket=ticket)}
-            for a in actions
-        ],
+        "actions": actions,
+        # The assets of the action forms' pickers, once for the page.
+        "media": sum((action["form"].media for action in actions), forms.Media()),
         "can_edit": services.can_edit_ticket(request.user, ticket),
         "attachment_form": AttachmentForm(),
         "service_days": services.service_days(ticket.priority),
@@ -430,3 +441,59 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "visits": select_visit_list(user=request.user).filter(team=team).order_by("-date")[:20],
     }
     return render(request, "assistance/team_detail.html", context)
+
+
+# Pickers (config/widgets.py): the rows a form's searchable field offers, from the selector it validates against.
+
+
+@require_GET
+@permission_required("assistance.view_ticket", raise_exception=True)
+def ticket_autocomplete(request: HttpRequest) -> JsonResponse:
+    """Open tickets the user may see, by number, title or enterprise name (`?status=any`: finished ones too);
+    `?enterprise=` keeps one enterprise's."""
+    user = request.user
+    tickets = visible_tickets(user=user) if request.GET.get("status") == "any" else open_tickets(user=user)
+    enterprise = id_param(request, "enterprise")
+    if enterprise is not None:
+        tickets = tickets.filter(enterprise_id=enterprise)
+    return autocomplete_response(
+        request,
+        tickets.select_related("enterprise"),
+        search=("number", "title", "enterprise__name"),
+        order=("-number", "-pk"),
+        label=ticket_label,
+    )
+
+
+@require_GET
+@permission_required("assistance.view_supportteam", raise_exception=True)
+def user_autocomplete(request: HttpRequest) -> JsonResponse:
+    """Team members by user name or full name: those a visit may name as inspectors, or with `?ticket=`
+    those the ticket may be assigned to (managers only); `?team=` keeps today's members of one team."""
+    user = request.user
+    ticket_id = id_param(request, "ticket")
+    if ticket_id is None:
+        users = inspector_choices(user=user)
+    else:
+        if not user.has_perm("assistance.manage_ticket"):
+            raise PermissionDenied
+        users = assignee_choices(user=user, ticket=get_ticket_for_user(user=user, pk=ticket_id))
+    team_id = id_param(request, "team")
+    if team_id is not None:
+        users = in_team_today(users=users, team_id=team_id, user=user)
+    return autocomplete_response(
+        request,
+        users.annotate(full_name=Concat("last_name", "first_name")),
+        search=("username", "full_name"),
+        order=("username", "pk"),
+        label=user_label,
+    )
+
+
+@require_GET
+@permission_required("assistance.view_expert", raise_exception=True)
+def expert_autocomplete(request: HttpRequest) -> JsonResponse:
+    """Active experts by name, organisation or speciality."""
+    return autocomplete_response(
+        request, active_experts(), search=("name", "organisation", "specialities"), order=("name", "pk"), label=str
+    )

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from config.once import SubmitOnceForm
+from config.widgets import AutocompleteSelect
 
 from .editing import VersionedAdminForm, VersionedForm
 from .fields import IdChoiceField
@@ -27,6 +28,8 @@ class EnterpriseForm(SubmitOnceForm, VersionedForm):
             "contact_phone",
         ]
         field_classes = {"county": IdChoiceField, "cluster": IdChoiceField}
+        # Searched among the clusters of the county chosen above: an enterprise's cluster lies in its county.
+        widgets = {"cluster": AutocompleteSelect("clusters:cluster-autocomplete", forward={"county": "county"})}
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,6 +38,8 @@ class EnterpriseForm(SubmitOnceForm, VersionedForm):
         self.fields["credit_code"].help_text = _("18 characters as on the business licence, e.g. 91130283MA0CXXXXXX.")
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Save")))
+        # The page links the cluster picker's assets in its head and at the end of its body, once.
+        self.helper.include_media = False
 
     def clean_credit_code(self) -> str:
         code = normalise_credit_code(self.cleaned_data["credit_code"])

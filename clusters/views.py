@@ -1,10 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 
+from config.autocomplete import autocomplete_response, id_param
 from config.exports import Column, ListExport, export_requested, list_export_response, register_export
 from config.pagination import paginate
 
@@ -18,6 +20,7 @@ from .selectors import (
     get_cluster_for_user,
     get_enterprise_for_user,
     get_rw_enterprise_for_user,
+    visible_clusters,
     visible_enterprises,
 )
 from .selectors import (
@@ -162,3 +165,30 @@ def enterprise_update(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Enterprise %(name)s was saved.") % {"name": enterprise.name})
         return redirect(enterprise)
     return render(request, "clusters/enterprise_form.html", {"form": form, "enterprise": enterprise})
+
+
+# Pickers (config/widgets.py): the rows a form's searchable field offers, from the selector it validates against.
+
+
+@require_GET
+@permission_required("clusters.view_enterprise", raise_exception=True)
+def enterprise_autocomplete(request: HttpRequest) -> JsonResponse:
+    """Enterprises of the user's jurisdiction whose name or credit code holds every word of `?term=`."""
+    return autocomplete_response(
+        request,
+        visible_enterprises(user=request.user),
+        search=("name", "credit_code"),
+        order=("name", "pk"),
+        label=str,
+    )
+
+
+@require_GET
+@permission_required("clusters.view_cluster", raise_exception=True)
+def cluster_autocomplete(request: HttpRequest) -> JsonResponse:
+    """Clusters of the user's jurisdiction by name or industry; `?county=` keeps those of one county."""
+    clusters = visible_clusters(user=request.user)
+    county = id_param(request, "county")
+    if county is not None:
+        clusters = clusters.filter(county_id=county)
+    return autocomplete_response(request, clusters, search=("name", "industry"), order=("name", "pk"), label=str)

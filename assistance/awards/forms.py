@@ -10,6 +10,7 @@ from clusters.fields import IdChoiceField, IdMultipleChoiceField
 from clusters.models import User
 from clusters.selectors import visible_enterprises
 from config.once import SubmitOnceForm
+from config.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 
 from .models import AwardApplication, AwardCycle, Review
 
@@ -17,6 +18,8 @@ from .models import AwardApplication, AwardCycle, Review
 def _helper(label) -> FormHelper:
     helper = FormHelper()
     helper.add_input(Submit("submit", label))
+    # The page links the form's assets (the pickers') in its head and at the end of its body, once.
+    helper.include_media = False
     return helper
 
 
@@ -25,7 +28,10 @@ class ApplicationForm(SubmitOnceForm, VersionedForm):
         model = AwardApplication
         fields = ["cycle", "enterprise", "self_assessment", "self_score"]
         field_classes = {"cycle": IdChoiceField, "enterprise": IdChoiceField}
-        widgets = {"self_assessment": forms.Textarea(attrs={"rows": 10})}
+        widgets = {
+            "self_assessment": forms.Textarea(attrs={"rows": 10}),
+            "enterprise": AutocompleteSelect("clusters:enterprise-autocomplete"),
+        }
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,20 +48,30 @@ def reviewers_queryset():
     return User.objects.filter(groups__name="reviewer", is_active=True).order_by("username").distinct()
 
 
+def reviewer_label(user: User) -> str:
+    """A reviewer as the pickers show one, in the page and in the autocomplete answers alike."""
+    return f"{user.display_name}（{user.organisation or '—'}）"
+
+
+REVIEWER_PICKER = "assistance:reviewer-autocomplete"
+
+
 class AcceptForm(SubmitOnceForm):
     reviewers = IdMultipleChoiceField(
         label=_("Reviewers"),
         queryset=None,
-        widget=forms.CheckboxSelectMultiple,
+        widget=AutocompleteSelectMultiple(REVIEWER_PICKER),
         help_text=_("At least two. The first chosen is the lead reviewer unless you pick one below."),
     )
-    lead = IdChoiceField(label=_("Lead reviewer"), queryset=None, required=False)
+    lead = IdChoiceField(
+        label=_("Lead reviewer"), queryset=None, required=False, widget=AutocompleteSelect(REVIEWER_PICKER)
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("reviewers", "lead"):
             self.fields[name].queryset = reviewers_queryset()
-            self.fields[name].label_from_instance = lambda u: f"{u.display_name}（{u.organisation or '—'}）"
+            self.fields[name].label_from_instance = reviewer_label
 
     def clean(self):
         cleaned = super().clean()
@@ -68,12 +84,12 @@ class AcceptForm(SubmitOnceForm):
 
 
 class AddReviewerForm(SubmitOnceForm):
-    reviewer = IdChoiceField(label=_("Reviewer"), queryset=None)
+    reviewer = IdChoiceField(label=_("Reviewer"), queryset=None, widget=AutocompleteSelect(REVIEWER_PICKER))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reviewer"].queryset = reviewers_queryset()
-        self.fields["reviewer"].label_from_instance = lambda u: f"{u.display_name}（{u.organisation or '—'}）"
+        self.fields["reviewer"].label_from_instance = reviewer_label
 
 
 class ReasonForm(SubmitOnceForm):

@@ -18,4 +18,5 @@ urlpatterns = [
     path("documents/<int:pk>/", views.document_download, name="application-document"),
     path("applications/<int:pk>/<slug:action>/", views.application_step, name="application-step"),
     path("reviews/<int:pk>/", views.review, name="review"),
+    path("reviewers/autocomplete/", views.reviewer_autocomplete, name="reviewer-autocomplete"),
 ]

@@ -1,16 +1,19 @@
 """Pages of the quality-award work: cycles, applications, reviews and decisions."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models.functions import Concat
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from config.autocomplete import autocomplete_response
 from config.exports import Column, export_requested, export_response
 from config.pagination import paginate
 
@@ -26,6 +29,8 @@ from .forms import (
     DeclarationForm,
     ExceptionForm,
     ReviewForm,
+    reviewer_label,
+    reviewers_queryset,
 )
 from .models import AwardApplication, Review
 from .selectors import (
@@ -162,8 +167,14 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not user.has_perm("assistance.view_awardapplication"):
         raise PermissionDenied
     application = get_application_for_user(user=user, pk=pk)
-    steps = services.allowed_steps(user, application)
     is_manager = user.has_perm("assistance.manage_application")
+    steps = [
+        {"name": step, "label": services.STEP_LABELS[step], "form": STEP_FORMS[step](prefix=step)}
+        for step in services.allowed_steps(user, application)
+    ]
+    add_reviewer_form = (
+        AddReviewerForm() if is_manager and application.status == AwardApplication.Status.UNDER_REVIEW else None
+    )
     context = {
         "application": application,
         "events": application.events.select_related("actor"),
@@ -173,12 +184,12 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "side_by_side": reviews_side_by_side(application=application) if is_manager else None,
         "exceptions": application.deadline_exceptions.select_related("granted_by"),
         "decision": getattr(application, "decision", None) if hasattr(application, "decision") else None,
-        "steps": [{"name": s, "label": services.STEP_LABELS[s], "form": STEP_FORMS[s](prefix=s)} for s in steps],
+        "steps": steps,
         "can_edit": services.can_edit_application(user, application),
         "can_grant_exception": is_manager and application.status not in AwardApplication.FINAL,
-        "add_reviewer_form": AddReviewerForm()
-        if is_manager and application.status == AwardApplication.Status.UNDER_REVIEW
-        else None,
+        "add_reviewer_form": add_reviewer_form,
+        # The assets of the reviewer pickers, once for the page.
+        "media": sum((f.media for f in [*(step["form"] for step in steps), add_reviewer_form] if f), forms.Media()),
         "attachment_form": AttachmentForm(),
         "disagreement_points": settings.REVIEW_DISAGREEMENT_POINTS,
     }
@@ -390,3 +401,16 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         "max_total": sum(c.max_points for c in categories),
     }
     return render(request, "assistance/review_form.html", context)
+
+
+@require_GET
+@permission_required("assistance.manage_application", raise_exception=True)
+def reviewer_autocomplete(request: HttpRequest) -> JsonResponse:
+    """The reviewer pool (as the accept and add-reviewer forms define it) by user name, name or organisation."""
+    return autocomplete_response(
+        request,
+        reviewers_queryset().annotate(full_name=Concat("last_name", "first_name")),
+        search=("username", "full_name", "organisation"),
+        order=("username", "pk"),
+        label=reviewer_label,
+    )

@@ -1,9 +1,14 @@
 """The load harness's own parts: it reads the site's real forms, and it judges an outage by the rule."""
 
+import random
+
 import pytest
 
-from .load.client import Sample, form_with
+from tests.assistance.factories import SupportTeamFactory, TicketFactory
+
+from .load.client import Response, Sample, form_with
 from .load.harness import LoadConfig, fault_report, percentile
+from .load.scenarios import ENTERPRISE_PICKER, USER_PICKER, Inspector
 
 
 @pytest.mark.django_db
@@ -20,10 +25,37 @@ def test_it_reads_the_visit_form_as_a_browser_would_send_it(client, inspector, e
     client.force_login(inspector)
     html = client.get("/assistance/visits/new/").content.decode()
     form = form_with(html, field="purpose")
-    assert str(enterprise.pk) in form.choices("enterprise")
+    assert form.choices("enterprise") == []  # a searchable picker: the simulated user asks its endpoint
     assert form.values["inspectors"] == [str(inspector.pk)]  # preselected, as the page shows it
     assert form.values["date"][0]
     assert "raise_ticket" not in form.values  # an unticked box is not sent
+
+
+class _ClientSession:
+    """The Django test client behind the harness's session: the same pages, no server."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def get(self, page: str, path: str) -> Response:
+        response = self.client.get(path)
+        return Response(response.status_code, response.headers, response.content.decode())
+
+
+@pytest.mark.django_db
+def test_it_picks_an_enterprise_and_an_assignee_as_the_pickers_offer_them(
+    client, inspector, manager, enterprise, other_enterprise
+):
+    client.force_login(inspector)
+    user = Inspector(_ClientSession(client), "inspector", "", {}, random.Random(1))
+    assert {user.pick_from("enterprise picker", ENTERPRISE_PICKER) for _ in range(5)} == {str(enterprise.pk)}
+
+    team = SupportTeamFactory(region=enterprise.county, members=[inspector])
+    ticket = TicketFactory(enterprise=enterprise)
+    client.force_login(manager)
+    assert user.pick_from("assignee picker", USER_PICKER, ticket=ticket.pk, team=team.pk) == str(inspector.pk)
+    with pytest.raises(LookupError):
+        user.pick_from("enterprise picker", ENTERPRISE_PICKER, term="没有这样的企业")
 
 
 def test_percentiles_are_nearest_rank():

@@ -85,3 +85,19 @@ def sign_in(page, base_url: str, username: str, path: str = "/", viewport: dict 
     page.fill("input[name=password]", settings.DEMO_PASSWORD)
     page.locator("form:has(input[name=username]) button[type=submit]").click()
     page.wait_for_url(f"{base_url}{path}")
+
+
+def search_picker(page, words: str) -> None:
+    """Type into the open picker's search box and wait for the answer to that search (not an earlier one)."""
+    page.locator(".select2-container--open .select2-search__field").first.fill(words)
+    # Each search shows a "searching" row until its own answer replaces the list.
+    page.locator(".select2-results__option.loading-results").wait_for(state="detached")
+
+
+def pick(page, select: str, text: str, *, typed: str | None = None) -> None:
+    """Choose the row labelled `text` in a searchable picker (config/widgets.py) by typing `typed` (by
+    default the whole label) into its search box and tapping the row, as a user does."""
+    page.locator(f"{select} + .select2-container .select2-selection").click()
+    search_picker(page, typed or text)
+    page.locator(".select2-results__option[aria-selected]", has_text=text).first.click()
+    page.locator(f"{select} + .select2-container .select2-selection", has_text=text).wait_for()

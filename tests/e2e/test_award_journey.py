@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from assistance.awards.models import AwardApplication, AwardCycle, AwardProgramme, Review, Rubric
 from clusters.models import Honour, Region, User
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import pick, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -95,7 +95,7 @@ def test_a_provincial_quality_award_application_is_reviewed_and_approved(seeded,
     # The 迁安 inspector prepares the application and submits it.
     sign_in(page, base, "inspector_qianan", reverse("assistance:application-create"), DESKTOP)
     page.select_option("select[name=cycle]", str(cycle.pk))
-    page.select_option("select[name=enterprise]", label=ENTERPRISE)
+    pick(page, "select[name=enterprise]", ENTERPRISE, typed="首钢智新")
     page.fill("textarea[name=self_assessment]", SELF_ASSESSMENT)
     page.fill("input[name=self_score]", "820")
     _submit(page, page.locator("form:has(select[name=cycle]) [type=submit]"))
@@ -113,7 +113,7 @@ def test_a_provincial_quality_award_application_is_reviewed_and_approved(seeded,
     sign_in(page, base, "manager_tangshan", application_path, DESKTOP)
     accept = page.locator("form[data-step=accept]")
     for reviewer in (first_reviewer, second_reviewer):
-        accept.locator(f"input[name=accept-reviewers][value='{reviewer.pk}']").check()
+        pick(page, "form[data-step=accept] select[name=accept-reviewers]", reviewer.display_name)
     _submit(page, accept.locator("button[type=submit]"))
     application.refresh_from_db()
     assert application.status == AwardApplication.Status.UNDER_REVIEW

@@ -9,7 +9,7 @@ from django.utils import translation
 
 from assistance.models import SupportTeam, Ticket
 from clusters.models import User
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import pick, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -20,11 +20,17 @@ TICKET_TITLE = "能源计量器具检定周期不清"
 
 
 def _act(page, action, **fields):
-    """Fill the fields of the ticket action form (names prefixed with the action) and take the action."""
+    """Fill the fields of the ticket action form (names prefixed with the action) and take the action.
+
+    A searchable picker takes the label of its row; a plain select, the value of its option.
+    """
     form = page.locator(f"form[data-action={action}]")
     for name, value in fields.items():
-        field = form.locator(f"[name={action}-{name}]")
-        if field.evaluate("e => e.tagName") == "SELECT":
+        selector = f"form[data-action={action}] [name={action}-{name}]"
+        field = page.locator(selector)
+        if field.get_attribute("data-autocomplete-url"):
+            pick(page, selector, value)
+        elif field.evaluate("e => e.tagName") == "SELECT":
             field.select_option(value)
         else:
             field.fill(value)
@@ -48,7 +54,8 @@ def test_a_metrology_ticket_raised_on_a_visit_is_assigned_worked_and_closed(seed
     visit_form = reverse("assistance:visit-create")
     sign_in(page, base, "inspector_qianan", visit_form, PHONE)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    page.select_option("select[name=enterprise]", label=ENTERPRISE)
+    # The enterprise picker finds the enterprise from a few characters of its name.
+    pick(page, "select[name=enterprise]", ENTERPRISE, typed="智新迁安")
     page.fill("[name=purpose]", "入企帮扶：能源计量器具管理")
     page.fill("[name=findings]", "部分能源计量器具未按期检定，台账不全。")
     ticket_fields = page.locator("#raise-ticket-fields")
@@ -77,7 +84,7 @@ def test_a_metrology_ticket_raised_on_a_visit_is_assigned_worked_and_closed(seed
 
     # The 唐山 manager, at a desk, gives the ticket to the inspector's team and to the inspector.
     sign_in(page, base, "manager_tangshan", ticket_path, DESKTOP)
-    _act(page, "assign", team=str(team.pk), assignee=str(inspector.pk), note="请迁安组跟进。")
+    _act(page, "assign", team=str(team.pk), assignee=inspector.display_name, note="请迁安组跟进。")
     ticket.refresh_from_db()
     assert (ticket.status, ticket.team, ticket.assignee) == (Ticket.Status.ASSIGNED, team, inspector)
 

@@ -6,15 +6,20 @@ picked was just assigned by another manager, the database is away) ends early; w
 recorded requests, not raised.
 """
 
+import json
 import random
 import re
 import threading
 import time
 from collections import Counter
+from urllib.parse import urlencode
 
 from .client import RequestFailed, Response, Session, form_with
 
 TICKET_LINK = re.compile(r'href="/assistance/tickets/(\d+)/"')
+# The searchable pickers' endpoints (config/autocomplete.py): the form pages list none of these rows.
+ENTERPRISE_PICKER = "/clusters/enterprises/autocomplete/"
+USER_PICKER = "/assistance/users/autocomplete/"
 
 
 class SimulatedUser:
@@ -40,6 +45,14 @@ class SimulatedUser:
         if response.status != expect:
             raise RequestFailed(f"POST {path}: {response.status}")
         return response
+
+    def pick_from(self, page: str, path: str, **params) -> str:
+        """A row of a searchable picker, as a tap on it shows them: its endpoint's first page, one at random."""
+        query = f"?{urlencode(params)}" if params else ""
+        rows = json.loads(self.get(page, f"{path}{query}").text)["results"]
+        if not rows:
+            raise LookupError(f"the picker {path}{query} offered nothing")
+        return str(self.rng.choice(rows)["id"])
 
     def pick_ticket(self, page: str, query: str) -> int | None:
         ids = TICKET_LINK.findall(self.get(page, f"/assistance/tickets/{query}").text)
@@ -100,7 +113,7 @@ class Inspector(SimulatedUser):
             raise RequestFailed("no visit form")
         raise_ticket = self.rng.random() < 0.5
         changes = {
-            "enterprise": self.rng.choice(form.choices("enterprise")),
+            "enterprise": self.pick_from("enterprise picker", ENTERPRISE_PICKER),
             "purpose": "质量提升入企帮扶（负载测试）",
             "findings": "计量器具未按期检定（负载测试）",
             "solved_on_site": "现场讲解检定要求",
@@ -120,7 +133,7 @@ class Inspector(SimulatedUser):
         if form is None:
             raise RequestFailed("no ticket form")
         changes = {
-            "enterprise": self.rng.choice(form.choices("enterprise")),
+            "enterprise": self.pick_from("enterprise picker", ENTERPRISE_PICKER),
             "category": self.rng.choice(form.choices("category")),
             "title": "企业来电求助（负载测试）",
             "description": "企业请求标准制修订咨询",
@@ -151,21 +164,22 @@ class Manager(SimulatedUser):
         form = form_with(detail.text, action_ends=f"/assistance/tickets/{pk}/{action}/")
         if form is None:
             return  # another manager got there first
-        response = self.post(f"{action} ticket", f"/assistance/tickets/{pk}/{action}/", form.fields(changes(form)))
+        fields = form.fields(changes(form, pk))
+        response = self.post(f"{action} ticket", f"/assistance/tickets/{pk}/{action}/", fields)
         self.get("ticket detail", response.location)
 
     def assign(self) -> None:
-        def changes(form):
+        def changes(form, pk):
             teams = [team for team in form.choices("assign-team") if self.accounts["team_members"].get(team)]
             team = self.rng.choice(teams)
-            members = [str(pk) for pk in self.accounts["team_members"][team]]
-            offered = [pk for pk in form.choices("assign-assignee") if pk in members]
-            return {"assign-team": team, "assign-assignee": self.rng.choice(offered), "assign-note": "负载测试分派"}
+            # The assignee picker searches the members of the chosen team who may work on this ticket.
+            assignee = self.pick_from("assignee picker", USER_PICKER, ticket=pk, team=team)
+            return {"assign-team": team, "assign-assignee": assignee, "assign-note": "负载测试分派"}
 
         self._take("new", "assign", changes)
 
     def close(self) -> None:
-        self._take("resolved", "close", lambda form: {"close-note": "企业确认，关闭（负载测试）"})
+        self._take("resolved", "close", lambda form, pk: {"close-note": "企业确认，关闭（负载测试）"})
 
 
 class Reviewer(SimulatedUser):
