@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from config.autocomplete import autocomplete_response, id_param
 from config.exports import Column, ListExport, export_requested, list_export_response, register_export
+from config.freshness import kept
 from config.pagination import paginate
 
 from . import services
@@ -435,9 +436,14 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "memberships": team.memberships.select_related("user").order_by("left_on", "joined_on"),
         "experts": team.experts.all(),
         "clusters": team.clusters.select_related("county"),
-        "open_tickets": tickets.filter(status__in=Ticket.OPEN_STATUSES).order_by("-overdue", "due_at")[:50],
-        "resolved_tickets": tickets.filter(status__in=Ticket.DONE_STATUSES).order_by("-resolved_at")[:20],
-        "resolved_count": tickets.filter(status__in=Ticket.DONE_STATUSES).count(),
+        # Soonest due first, so the overdue lead; read from the index, however many tickets the team has had.
+        "open_tickets": tickets.filter(status__in=Ticket.OPEN_STATUSES).order_by("due_at", "id")[:50],
+        "resolved_tickets": tickets.filter(status__in=Ticket.DONE_STATUSES).order_by("-resolved_at", "-id")[:20],
+        "resolved_count": kept(
+            "team-resolved",
+            (request.user.pk, team.pk),
+            tickets.filter(status__in=Ticket.DONE_STATUSES).count,
+        ),
         "visits": select_visit_list(user=request.user).filter(team=team).order_by("-date")[:20],
     }
     return render(request, "assistance/team_detail.html", context)

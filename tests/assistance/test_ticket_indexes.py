@@ -48,3 +48,10 @@ def test_a_range_of_local_days_reads_an_index_and_a_date_cast_does_not():
 def test_a_teams_open_tickets_are_counted_from_the_team_index():
     tickets = Ticket.objects.filter(team_id=1, status__in=Ticket.OPEN_STATUSES).order_by()
     assert "ticket_team_status" in _plan(tickets)
+
+
+def test_the_team_pages_lists_are_read_from_their_partial_indexes():
+    open_tickets = Ticket.objects.filter(team_id=1, status__in=Ticket.OPEN_STATUSES).order_by("due_at", "id")
+    assert "ticket_team_open_due" in _plan(open_tickets[:50])
+    resolved = Ticket.objects.filter(team_id=1, status__in=Ticket.DONE_STATUSES).order_by("-resolved_at", "-id")
+    assert "ticket_team_resolved" in _plan(resolved[:20])
