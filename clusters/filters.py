@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from config.freshness import kept
+from config.freshness import kept, query_key
 
 from .fields import IdChoiceFilter
 from .models import Cluster, Designation, Enterprise
@@ -56,7 +56,7 @@ class ScopedFilterSet(django_filters.FilterSet):
         user = self.request.user
         for name, field in form.fields.items():
             if isinstance(field, forms.ModelChoiceField):
-                key = (type(self).__qualname__, name, user.pk, get_language(), str(field.queryset.query))
+                key = (type(self).__qualname__, name, user.pk, get_language(), query_key(field.queryset))
                 field.kept_choices = kept("filter-choices", key, lambda field=field: _plain_choices(field))
         form.choices_kept = True
         return form

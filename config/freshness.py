@@ -19,6 +19,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -77,6 +78,14 @@ def kept(name: str, key: Any, compute: Callable[[], Any]) -> Any:
         cache.set(cache_key, value, settings.FIGURES_CACHE_SECONDS)
         transaction.get_connection().figures_kept = True
     return value
+
+
+def query_key(queryset) -> str:
+    """The SQL of a queryset, to key what is kept about it; a query that can match nothing has no SQL."""
+    try:
+        return str(queryset.query)
+    except EmptyResultSet:
+        return f"<no rows of {queryset.model._meta.label}>"
 
 
 def is_tracked(model) -> bool:

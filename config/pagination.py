@@ -7,13 +7,12 @@ than the middle one. This needs a total order (every list ends its ordering in a
 """
 
 from django.conf import settings
-from django.core.exceptions import EmptyResultSet
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 
-from config.freshness import is_tracked, kept
+from config.freshness import is_tracked, kept, query_key
 
 PAGE_SIZES = (25, 50, 100)
 
@@ -25,11 +24,7 @@ class ListPaginator(Paginator):
         rows = self.object_list
         if not isinstance(rows, QuerySet) or not is_tracked(rows.model):
             return super().count
-        try:
-            key = str(rows.order_by().values("pk").query)
-        except EmptyResultSet:
-            return 0
-        return kept("list-count", key, rows.count)
+        return kept("list-count", query_key(rows.order_by().values("pk")), rows.count)
 
     def page(self, number) -> Page:
         number = self.validate_number(number)

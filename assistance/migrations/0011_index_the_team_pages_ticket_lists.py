@@ -5,20 +5,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assistance', '0010_index_ticket_orderings_and_resolution'),
-        ('clusters', '0005_add_form_submission'),
+        ("assistance", "0010_index_ticket_orderings_and_resolution"),
+        ("clusters", "0005_add_form_submission"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(condition=models.Q(('status__in', ['new', 'assigned', 'in_progress', 'waiting', 'reopened'])), fields=['team', 'due_at', 'id'], name='ticket_team_open_due'),
+            model_name="ticket",
+            index=models.Index(
+                condition=models.Q(("status__in", ["new", "assigned", "in_progress", "waiting", "reopened"])),
+                fields=["team", "due_at", "id"],
+                name="ticket_team_open_due",
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(condition=models.Q(('status__in', ['resolved', 'closed'])), fields=['team', '-resolved_at', '-id'], name='ticket_team_resolved'),
+            model_name="ticket",
+            index=models.Index(
+                condition=models.Q(("status__in", ["resolved", "closed"])),
+                fields=["team", "-resolved_at", "-id"],
+                name="ticket_team_resolved",
+            ),
         ),
     ]
