@@ -2,13 +2,14 @@
 
 A PostgreSQL restart or failover drops every open connection. Until the server is back, any request
 that touches the database fails with `OperationalError` (or `InterfaceError` on a connection that was
-already closed). Three places turn that into a 503, because Django reaches a different one depending on
+already closed). Four places turn that into a 503, because Django reaches a different one depending on
 where the first query happens:
 
 - `process_view` loads the signed-in user (the session and user rows: the first query of nearly every
   request) before `LoginRequiredMiddleware` does, so an outage is answered before any view runs;
 - `process_exception` catches a view's own queries;
-- `server_error` (the 500 handler) catches what fails anywhere else, e.g. in another middleware.
+- `server_error` (the 500 handler) catches what fails anywhere else, e.g. in another middleware;
+- `SessionMiddleware` catches the session's save on the way out, which Django would answer with a 400.
 
 Django wraps the driver's errors in its own, except in a few places (closing a server-side cursor whose
 connection died, for one), so the driver's `OperationalError` and `InterfaceError` count as well.
@@ -20,6 +21,8 @@ navigation, each of which needs the database. The 500 page is rendered the same 
 import logging
 import sys
 
+from django.contrib.sessions import middleware as sessions
+from django.contrib.sessions.exceptions import SessionInterrupted
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template import loader
@@ -82,6 +85,26 @@ class DatabaseUnavailableMiddleware:
         if isinstance(exception, database_errors()):
             return database_unavailable(request, exception)
         return None
+
+
+class SessionMiddleware(sessions.SessionMiddleware):
+    """Django's, except that a session left unsaved because the database went away is a 503, not a 400.
+
+    Sessions are saved on the way out of every request. When the database stops in that moment, the save
+    fails and Django reports the session as deleted by a concurrent request (a 400). The error it wraps
+    says what happened: the database is away.
+    """
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        try:
+            return super().process_response(request, response)
+        except SessionInterrupted as interrupted:
+            cause = interrupted.__context__
+            while cause is not None and not isinstance(cause, database_errors()):
+                cause = cause.__context__
+            if cause is None:
+                raise
+            return database_unavailable(request, cause)
 
 
 @requires_csrf_token

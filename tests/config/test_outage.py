@@ -9,6 +9,7 @@ from unittest import mock
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import OperationalError
+from django.http import HttpResponse
 from django.test import RequestFactory
 
 from config.outage import server_error
@@ -111,3 +112,39 @@ def test_production_settings_check_connections_and_bound_the_connect_time():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "3", "60", "True"]
+
+
+def _saved_by(store_class):
+    from config.outage import SessionMiddleware
+
+    request = RequestFactory().post("/assistance/tickets/1/close/")
+    request.session = store_class()
+    request.session["seen"] = True  # modified: saved on the way out
+    return SessionMiddleware(lambda r: HttpResponse("done")).process_response(request, HttpResponse("done"))
+
+
+def test_a_session_the_database_could_not_save_on_the_way_out_is_a_503():
+    from django.contrib.sessions.backends.base import UpdateError
+
+    class Unsaved(SessionStore):
+        def save(self, must_create=False):
+            try:
+                raise OperationalError("terminating connection due to administrator command")
+            except OperationalError:
+                raise UpdateError from None
+
+    response = _saved_by(Unsaved)
+    assert response.status_code == 503
+    assert response["Retry-After"]
+
+
+def test_a_session_deleted_meanwhile_is_still_djangos_400():
+    from django.contrib.sessions.backends.base import UpdateError
+    from django.contrib.sessions.exceptions import SessionInterrupted
+
+    class Deleted(SessionStore):
+        def save(self, must_create=False):
+            raise UpdateError
+
+    with pytest.raises(SessionInterrupted):
+        _saved_by(Deleted)
