@@ -18,7 +18,7 @@ from tests.assistance.factories import TicketFactory
 from .load.client import Recorder, Session
 from .pages import stats
 from .pages.data import DataCache, fingerprint
-from .pages.harness import ROOT, burst, fetch
+from .pages.harness import ROOT, BenchConfig, Target, _measure_page, burst, burst_size, fetch
 from .pages.pages import BARE, PAGES, RESOLVERS, Page
 from .pages.stats import Sample
 
@@ -152,7 +152,7 @@ def _report(pages: list[dict]) -> dict:
         "generated_at": "2026-12-02 01:00 UTC",
         "commit": "abc1234",
         "sizes": SIZES,
-        "config": {"rounds": 5, "requests": 10, "warmup": 3, "burst": 6, "burst_threads": 2}
+        "config": {"rounds": 5, "requests": 10, "warmup": 3, "burst": 6, "burst_threads": 2, "budget": 30.0}
         | {"gunicorn_workers": 2, "gunicorn_threads": 4},
         "postgresql": "15",
         "machine": {"cpus": 2, "load_at_round_start": [[1.5, 1.25, 1.0], [2.0, 1.5, 1.0]], "load_at_end": [0.5, 1, 1]},
@@ -321,6 +321,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def do_GET(self):
+        self.server.seen.append(self.path)
         status = 500 if self.path == "/broken/" else 200
         body = b'<a href="/assistance/tickets/7/">7</a>'
         self.send_response(status)
@@ -338,15 +339,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 @pytest.fixture
 def fake_server():
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server.seen = []
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield server.server_address[1]
+    yield server
     server.shutdown()
     server.server_close()
 
 
 def test_the_client_takes_the_server_time_and_queries_from_the_headers(fake_server):
-    session = Session("127.0.0.1", fake_server, Recorder(), timeout=5)
+    session = Session("127.0.0.1", fake_server.server_port, Recorder(), timeout=5)
     sample, html = fetch(session, "/assistance/tickets/")
     assert (sample.status, sample.server_ms, sample.queries) == (200, 12.5, 4) and sample.ok
     assert sample.wall_ms > 0 and "/assistance/tickets/7/" in html
@@ -355,10 +357,37 @@ def test_the_client_takes_the_server_time_and_queries_from_the_headers(fake_serv
 
 
 def test_a_burst_counts_requests_per_second_and_none_when_one_fails(fake_server):
-    sessions = [Session("127.0.0.1", fake_server, Recorder(), timeout=5) for _ in range(2)]
+    sessions = [Session("127.0.0.1", fake_server.server_port, Recorder(), timeout=5) for _ in range(2)]
     assert burst(sessions, "/", 5) > 0
     assert burst(sessions, "/broken/", 4) is None
     assert burst(sessions, "/", 0) is None
+
+
+def _target(port: int, tickets: int, url: str | None) -> Target:
+    session = Session("127.0.0.1", port, Recorder(), timeout=5)
+    extra = [Session("127.0.0.1", port, Recorder(), timeout=5) for _ in range(2)]
+    return Target(tickets, port, None, {}, {"manager": session}, {"manager": extra}, {"ticket list": url})
+
+
+def test_the_sizes_take_turns_and_a_page_over_its_budget_gets_fewer_requests(fake_server):
+    page = Page("ticket list", "/assistance/tickets/")
+    port = fake_server.server_port
+    targets = [_target(port, 1_000, "/a/"), _target(port, 100_000, "/b/"), _target(port, 5, None)]
+    samples, bursts = {}, {}
+    _measure_page(BenchConfig(burst=4), page, targets, 5, samples, bursts, minimum=3)
+    assert fake_server.seen[:10] == ["/a/", "/b/"] * 5 and sorted(fake_server.seen[10:]) == ["/a/"] * 4 + ["/b/"] * 4
+    assert {size: len(group) for size, group in samples["ticket list"].items()} == {1_000: 5, 100_000: 5}
+    assert set(bursts["ticket list"]) == {1_000, 100_000}  # no data at the third size: not requested
+    samples = {}
+    _measure_page(BenchConfig(burst=0, budget=0.0), page, targets, 5, samples, {}, minimum=3)
+    assert {size: len(group) for size, group in samples["ticket list"].items()} == {1_000: 3, 100_000: 3}
+
+
+def test_a_slow_page_gets_a_shorter_burst_of_one_request_per_thread_at_least():
+    config = BenchConfig(burst=6, burst_threads=2, budget=30.0)
+    assert burst_size(config, 0.1) == 6
+    assert burst_size(config, 15.0) == 4  # 4 requests from 2 threads: 30 s
+    assert burst_size(config, 100.0) == 2
 
 
 # --- The bare page and the query counter, through Django's test client ------------------------------------

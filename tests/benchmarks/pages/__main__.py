@@ -19,6 +19,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=defaults.warmup, help="requests per page and size first")
     parser.add_argument("--burst", type=int, default=defaults.burst, help="requests of the concurrent burst (0: none)")
     parser.add_argument("--burst-threads", type=int, default=defaults.burst_threads)
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=defaults.budget,
+        help="seconds per page, size and round after which a slow page gets fewer requests (at least 3)",
+    )
     parser.add_argument("--rebuild", action="store_true", help="build the databases again, cached or not")
     parser.add_argument("--write-docs", action="store_true", help="put the table into docs/performance.md")
     parser.add_argument("--out", type=Path, default=None, help="report and cache directory (default var/bench)")
@@ -32,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         warmup=args.warmup,
         burst=args.burst,
         burst_threads=max(1, args.burst_threads),
+        budget=args.budget,
         rebuild=args.rebuild,
         write_docs=args.write_docs,
     )

@@ -8,7 +8,7 @@
 3. Per size, a manager and an inspector sign in through the login form.
 4. Warm-up, then rounds. In a round, the bare page first, then each page: N requests per size one after
    the other, the sizes taking turns (A B C A B C...), then on each size a short burst from a few
-   threads; the bare page again at the end of the round. The machine's load is printed per round.
+   threads, then two more requests of the bare page per size. The machine's load is printed per round.
 """
 
 import datetime
@@ -38,6 +38,8 @@ from .stats import Sample, size_label
 ROOT = Path(__file__).resolve().parents[3]
 SETTINGS = "tests.benchmarks.baseline.settings"
 DOCS = ROOT / "docs" / "performance.md"
+MINIMUM = 3  # sequential requests per page, size and round, whatever the budget
+BARE_BETWEEN = 2  # requests of the bare page per size after each page
 DETAIL_LINK = re.compile(r'href="(/[\w/-]*?/\d+/)"')
 
 
@@ -49,6 +51,7 @@ class BenchConfig:
     warmup: int = 3  # per page and size
     burst: int = 6  # requests of the concurrent burst per page, size and round (0: no burst)
     burst_threads: int = 2
+    budget: float = 30.0  # seconds per page, size and round before a slow page gets fewer requests
     rebuild: bool = False
     write_docs: bool = False
     gunicorn_workers: int = 2
@@ -289,18 +292,39 @@ def _resolve_urls(pages: list[Page], targets: list[Target], log) -> None:
             target.urls[page.name] = url
 
 
-def _measure_page(config: BenchConfig, page: Page, targets: list[Target], requests: int, samples, bursts) -> None:
+def burst_size(config: BenchConfig, seconds_per_request: float) -> int:
+    """The burst's requests: all of them if they fit in the budget, else as many as fit, one per thread at least."""
+    threads = config.burst_threads
+    if seconds_per_request <= 0 or config.burst * seconds_per_request / threads <= config.budget:
+        return config.burst
+    return min(config.burst, max(threads, int(config.budget * threads / seconds_per_request)))
+
+
+def _measure_page(
+    config: BenchConfig, page: Page, targets: list[Target], requests: int, samples, bursts, *, minimum: int
+) -> None:
+    """`requests` sequential requests per size, the sizes taking turns, then the burst on each size.
+
+    A size whose requests have taken more than the budget (seconds) in this call gets no more once it has
+    `minimum`: a page of many seconds is measured fewer times rather than holding the whole run.
+    """
+    spent = {t.tickets: 0.0 for t in targets}
+    made = {t.tickets: 0 for t in targets}
     for _ in range(requests):
         for target in targets:  # the sizes take turns
             url = target.urls[page.name]
-            if url is not None:
-                sample, _ = fetch(target.sessions[page.role], url)
-                samples.setdefault(page.name, {}).setdefault(target.tickets, []).append(sample)
+            if url is None or (made[target.tickets] >= minimum and spent[target.tickets] >= config.budget):
+                continue
+            sample, _ = fetch(target.sessions[page.role], url)
+            samples.setdefault(page.name, {}).setdefault(target.tickets, []).append(sample)
+            spent[target.tickets] += sample.wall_ms / 1000
+            made[target.tickets] += 1
     if config.burst:
         for target in targets:
             url = target.urls[page.name]
-            if url is not None:
-                rps = burst(target.burst_sessions[page.role], url, config.burst)
+            if url is not None and made[target.tickets]:
+                count = burst_size(config, spent[target.tickets] / made[target.tickets])
+                rps = burst(target.burst_sessions[page.role], url, count)
                 bursts.setdefault(page.name, {})[target.tickets] = rps
 
 
@@ -309,7 +333,7 @@ def _measure(config: BenchConfig, pages: list[Page], targets: list[Target], log)
     log(f"Warm-up: {config.warmup} requests per page and size")
     warm_samples: dict = {}
     for page in pages:
-        _measure_page(config, page, targets, config.warmup, warm_samples, {})
+        _measure_page(config, page, targets, config.warmup, warm_samples, {}, minimum=1)
         for tickets, group in warm_samples.get(page.name, {}).items():
             bad = [s.status for s in group if s.status != 200]
             if bad:
@@ -324,12 +348,15 @@ def _measure(config: BenchConfig, pages: list[Page], targets: list[Target], log)
             f"Round {number}/{config.rounds}: load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, "
             f"{os.cpu_count()} CPUs"
         )
+        round_started = time.monotonic()
         samples: dict[str, dict[int, list[Sample]]] = {}
         bursts: dict[str, dict[int, float | None]] = {}
         for page in pages:
-            _measure_page(config, page, targets, config.requests, samples, bursts)
-        # The bare page again at the end of the round, so that it frames the pages measured in between.
-        _measure_page(config, pages[0], targets, config.requests, samples, {})
+            _measure_page(config, page, targets, config.requests, samples, bursts, minimum=MINIMUM)
+            if page is not pages[0]:
+                # A few more of the bare page after every page: its time then covers the whole round, as
+                # the pages' do, and a machine busier at one moment of the round moves both alike.
+                _measure_page(config, pages[0], targets, BARE_BETWEEN, samples, {}, minimum=BARE_BETWEEN)
         figures = stats.round_figures(samples, bursts, sizes)
         rounds.append(figures)
         for page in pages:
@@ -338,6 +365,7 @@ def _measure(config: BenchConfig, pages: list[Page], targets: list[Target], log)
                 f = figures.get(page.name, {}).get(size)
                 cells.append(f"{size_label(size)} {stats._ms(f['server_ms']) if f else '–'} ms")
             log(f"  {page.name}: {', '.join(cells)}")
+        log(f"  round {number} took {time.monotonic() - round_started:.0f} s")
         for page, by_size in samples.items():
             for size, group in by_size.items():
                 every.setdefault(page, {}).setdefault(size, []).extend(group)
@@ -396,6 +424,15 @@ def _report(config, pages, targets, databases, results, postgresql: str, seconds
         "bench_seconds": round(seconds, 1),
         "pages": rows,
         "rounds": results["rounds"],
+        # Every sequential request in order (per round: the page's requests, for the bare page also those
+        # between the pages): status, wall ms, server ms, queries.
+        "samples": {
+            page: {
+                size: [[s.status, round(s.wall_ms, 2), s.server_ms, s.queries] for s in group]
+                for size, group in by_size.items()
+            }
+            for page, by_size in results["samples"].items()
+        },
     }
 
 

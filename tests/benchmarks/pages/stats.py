@@ -230,8 +230,8 @@ def markdown(report: dict, *, heading: bool = True) -> str:
     lines = ["# Page benchmark", ""] if heading else []
     lines += [
         f"{report['generated_at']}, commit {report['commit']}; {labels} tickets; {c['rounds']} rounds × "
-        f"{c['requests']} sequential requests per page and size after {c['warmup']} warm-up, then a burst of "
-        f"{c['burst']} from {c['burst_threads']} threads; gunicorn {c['gunicorn_workers']} workers × "
+        f"{c['requests']} sequential requests per page and size (at least 3 where they take over {c['budget']:g} s) "
+        f"after {c['warmup']} warm-up, then a burst of {c['burst']} from {c['burst_threads']} threads; gunicorn {c['gunicorn_workers']} workers × "
         f"{c['gunicorn_threads']} threads per size with the production settings; PostgreSQL {report['postgresql']}.",
         "",
         f"- Machine: {machine['cpus']} CPUs; load average (1, 5, 15 min) at the start of each round: {loads}; "
