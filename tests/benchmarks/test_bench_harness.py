@@ -7,15 +7,19 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import modify_settings, override_settings
 from django.test.utils import CaptureQueriesContext
 
+from clusters.models import User
 from tests.assistance.factories import TicketFactory
 
 from .load.client import Recorder, Session
+from .load.prepare import create_load_accounts
 from .pages import stats
 from .pages.data import DataCache, fingerprint
 from .pages.harness import ROOT, BenchConfig, Target, _measure_page, burst, burst_size, fetch
@@ -460,3 +464,31 @@ def test_the_baseline_settings_are_the_production_settings_with_the_bare_page_an
         "bench-bare",
         "assistance:ticket-list",
     ]
+
+
+@pytest.mark.django_db
+@BASELINE
+def test_every_page_of_the_list_answers_its_role_on_a_small_benchmark_database(client):
+    """What the benchmark builds, in small: its placeholders resolve, and every page answers 200 to its role
+    with no form error (a query string the page does not accept would be measured as a form error page)."""
+    call_command("load_seeds", "--with-samples", verbosity=0)
+    call_command("generate_scale_data", "--tickets=120", "--enterprises=20", "--visits=10", verbosity=0)
+    accounts = create_load_accounts(inspectors=1, managers=1, reviewers=0, password="unused")
+    users = {
+        "manager": User.objects.get(username=accounts["managers"][0]),
+        "inspector": User.objects.get(username=accounts["inspectors"][0]),
+    }
+    who = SimpleNamespace(**users)
+    values = {name: resolve(who) for name, resolve in RESOLVERS.items()}
+    assert all(value is not None for value in values.values()), values
+    for page in PAGES:
+        client.force_login(users[page.role])
+        for fallback in (False, True) if page.fallback_query else (False,):
+            url = page.url(values, fallback=fallback)
+            response = client.get(url)
+            assert response.status_code == 200, url
+            form = (response.context or {}).get("form") if hasattr(response, "context") else None
+            assert form is None or not form.is_bound or not form.errors, (url, form.errors)
+    summary = next(p for p in PAGES if p.name == "programme summary")
+    client.force_login(users["manager"])
+    assert client.get(summary.url(values)).context["summary"]  # the figures, not only the form

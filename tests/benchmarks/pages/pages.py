@@ -58,7 +58,12 @@ PAGES: list[Page] = [
     Page("inspector home", "/", role="inspector"),
     Page("service report", "/reports/service/", query="since=2020-01-01&until=2026-12-31"),
     Page("cluster report", "/reports/clusters/{cluster}/"),
-    Page("programme summary", "/reports/summary/"),
+    # Without a query the page shows only its form: ask for the summary, compared with a base year.
+    Page(
+        "programme summary",
+        "/reports/summary/",
+        query="region={region}&as_of=2025-12-31&since=2020-01-01&base_year=2021",
+    ),
     Page("clusters", "/clusters/"),
     Page("enterprises", "/clusters/enterprises/"),
     Page("enterprise detail", "/clusters/enterprises/{enterprise}/"),
@@ -114,6 +119,11 @@ def _enterprise(who: SimpleNamespace):
     return enterprises.order_by("name").values_list("pk", flat=True).first()
 
 
+def _region(who: SimpleNamespace):
+    """The manager's jurisdiction (the seeds' city), by its division code as the summary's form takes it."""
+    return who.manager.jurisdiction.code
+
+
 def _team(who: SimpleNamespace):
     """The inspector's team."""
     return who.inspector.memberships.order_by("pk").values_list("team_id", flat=True).first()
@@ -126,4 +136,5 @@ RESOLVERS: dict[str, Callable[[SimpleNamespace], object]] = {
     "cluster": _cluster,
     "enterprise": _enterprise,
     "team": _team,
+    "region": _region,
 }
