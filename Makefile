@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lock lint test-sqlite test-postgres loadtest messages bench clean
+.PHONY: run test install lock lint test-sqlite test-postgres loadtest messages bench bench-exports clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,9 +59,23 @@ messages: install
 	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=staticfiles --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
+# Not part of `make test`: server time, SQL queries and requests per second of the main pages at each
+# size, beside a bare page served by the same gunicorn (production settings, its own PostgreSQL).
+# The databases are kept in var/bench/ until migrations or the data generator change (BENCH_REBUILD=1
+# builds them again); the report goes to var/bench/report.md and .json, and with BENCH_WRITE_DOCS=1
+# into docs/performance.md. See docs/performance.md.
+BENCH_TICKETS ?= 1000 100000 300000
+BENCH_ROUNDS ?= 5
+BENCH_REQUESTS ?= 10
+BENCH_REBUILD ?=
+BENCH_WRITE_DOCS ?=
+bench: install
+	$(BIN)/python -m tests.benchmarks.pages --tickets $(BENCH_TICKETS) --rounds $(BENCH_ROUNDS) \
+		--requests $(BENCH_REQUESTS) $(if $(BENCH_REBUILD),--rebuild) $(if $(BENCH_WRITE_DOCS),--write-docs)
+
 # Peak memory and seconds of the ticket export, streamed and as a job (not part of `make test`).
 BENCH_SIZES ?= 10000 100000
-bench: install
+bench-exports: install
 	$(BIN)/python tests/benchmarks/export_memory.py $(BENCH_SIZES)
 
 clean:

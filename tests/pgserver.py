@@ -73,10 +73,17 @@ class PostgresServer:
 
     def init(self) -> None:
         self.workdir = Path(tempfile.mkdtemp(prefix=self.prefix))
+        self.own(self.workdir)
+        self.port = free_port()
+        self.initdb()
+
+    def own(self, path: Path) -> None:
+        """Hand a directory to the user the server runs as."""
         if self.as_root:
             user = pwd.getpwnam("postgres")
-            os.chown(self.workdir, user.pw_uid, user.pw_gid)
-        self.port = free_port()
+            os.chown(path, user.pw_uid, user.pw_gid)
+
+    def initdb(self) -> None:
         self._run(
             [
                 str(self.bindir / "initdb"),

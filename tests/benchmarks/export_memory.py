@@ -2,8 +2,8 @@
 
 Not part of the test suite (speed and memory are measured here, never asserted in tests). Run:
 
-    make bench                                   # 10,000 and 100,000 tickets
-    make bench BENCH_SIZES="10000 100000 300000"
+    make bench-exports                           # 10,000 and 100,000 tickets
+    make bench-exports BENCH_SIZES="10000 100000 300000"
     .venv/bin/python tests/benchmarks/export_memory.py 10000
 
 For each size it builds a fresh SQLite database with `generate_scale_data`, then, each in a new process:

@@ -114,6 +114,37 @@ def create_load_accounts(*, inspectors: int, managers: int, reviewers: int, pass
     }
 
 
+def scale_counts(tickets: int) -> dict[str, int]:
+    """The synthetic enterprises and visits that go with a number of tickets."""
+    return {"tickets": tickets, "enterprises": max(100, tickets // 100), "visits": max(50, tickets // 50)}
+
+
+def step(label: str, *command: str) -> float:
+    """Run a management command quietly, print how long it took and return the seconds."""
+    from django.core.management import call_command
+
+    started = time.monotonic()
+    call_command(*command, verbosity=0)
+    seconds = time.monotonic() - started
+    print(f"  {label}: {seconds:.1f} s", flush=True)
+    return seconds
+
+
+def build_data(tickets: int) -> dict[str, float]:
+    """Migrations, the seeds with their samples, and the synthetic scale data; seconds per step."""
+    counts = scale_counts(tickets)
+    return {
+        "migrate": step("migrate", "migrate", "--no-input"),
+        # The load works on the sample enterprises and teams, which production settings load only when asked.
+        "load_seeds": step("load_seeds --with-samples", "load_seeds", "--with-samples"),
+        "generate_scale_data": step(
+            f"generate_scale_data --tickets {tickets}",
+            "generate_scale_data",
+            *[f"--{name}={value}" for name, value in counts.items()],
+        ),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=100_000)
@@ -126,27 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
-    from django.core.management import call_command
-
-    def step(label: str, *command: str) -> None:
-        started = time.monotonic()
-        call_command(*command, verbosity=0)
-        print(f"  {label}: {time.monotonic() - started:.1f} s", flush=True)
-
-    step("migrate", "migrate", "--no-input")
-    # The load works on the sample enterprises and teams, which production settings load only when asked.
-    step("load_seeds --with-samples", "load_seeds", "--with-samples")
-    enterprises, visits = max(100, args.tickets // 100), max(50, args.tickets // 50)
-    step(
-        f"generate_scale_data --tickets {args.tickets}",
-        "generate_scale_data",
-        "--tickets",
-        str(args.tickets),
-        "--enterprises",
-        str(enterprises),
-        "--visits",
-        str(visits),
-    )
+    build_data(args.tickets)
     step("collectstatic", "collectstatic", "--no-input")
     started = time.monotonic()
     accounts = create_load_accounts(
