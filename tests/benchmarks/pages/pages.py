@@ -72,6 +72,9 @@ PAGES: list[Page] = [
     Page("training list", "/assistance/trainings/"),
     Page("team list", "/assistance/teams/"),
     Page("team detail", "/assistance/teams/{team}/"),
+    # The searchable pickers' endpoints, as a browser asks while a person types.
+    Page("enterprise picker", "/clusters/enterprises/autocomplete/", query="term=企业"),
+    Page("ticket picker", "/assistance/tickets/autocomplete/", query="term=检定"),
     Page("application list", "/assistance/awards/applications/"),
     Page("award home", "/assistance/awards/"),
 ]
