@@ -54,10 +54,19 @@ def summary(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         region, as_of = form.cleaned_data["region"], form.cleaned_data["as_of"]
         since, base_year = form.cleaned_data["since"], form.cleaned_data["base_year"]
-        now = quality_summary(region, as_of=as_of, since=since)
+        # A region's figures are the same for everyone who may ask for them (the form checks that).
+        now = kept(
+            "summary",
+            (region.pk, as_of, since, get_language()),
+            lambda: quality_summary(region, as_of=as_of, since=since),
+        )
         base = None
         if base_year:
-            base = quality_summary(region, as_of=datetime.date(base_year, 12, 31), clusters_as_of=as_of)
+            base = kept(
+                "summary-base",
+                (region.pk, base_year, as_of, get_language()),
+                lambda: quality_summary(region, as_of=datetime.date(base_year, 12, 31), clusters_as_of=as_of),
+            )
         rows = summary_rows(now, base)
         if fmt := export_requested(request):
             columns = [Column(_("Figure"), itemgetter("label")), Column(_("Counted"), itemgetter("value"))]
