@@ -70,6 +70,14 @@ class KeptPostgresServer(PostgresServer):
 
     def init(self) -> None:
         self.home.mkdir(parents=True, exist_ok=True)
+        # The server runs as another user, who must be able to pass through the directories above its own.
+        # var/ may have been made private (the file cache creates its directory, and var/, as 0700).
+        for parent in self.home.parents:
+            if parent == Path(parent.anchor) or not os.access(parent, os.W_OK):
+                break
+            parent.chmod(parent.stat().st_mode | 0o011)
+            if parent.name == "var":
+                break
         self.own(self.home)
         self.workdir = self.home
         self.port = free_port()
