@@ -18,6 +18,7 @@ Targets (checked and printed as pass/fail):
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
+from urllib.parse import quote
 
 BARE = "bare page"
 SCALE_REFERENCE = 1_000
@@ -73,8 +74,8 @@ PAGES: list[Page] = [
     Page("team list", "/assistance/teams/"),
     Page("team detail", "/assistance/teams/{team}/"),
     # The searchable pickers' endpoints, as a browser asks while a person types.
-    Page("enterprise picker", "/clusters/enterprises/autocomplete/", query="term=企业"),
-    Page("ticket picker", "/assistance/tickets/autocomplete/", query="term=检定"),
+    Page("enterprise picker", "/clusters/enterprises/autocomplete/", query=f"term={quote('企业')}"),
+    Page("ticket picker", "/assistance/tickets/autocomplete/", query=f"term={quote('检定')}"),
     Page("application list", "/assistance/awards/applications/"),
     Page("award home", "/assistance/awards/"),
 ]
