@@ -39,3 +39,19 @@ def test_a_teams_page_costs_the_same_queries_for_5_tickets_as_for_50(client_for,
     few = count_queries(client, url)
     make(45)
     assert count_queries(client, url) == few
+
+
+def test_the_team_list_counts_a_new_ticket_at_once_on_any_page(client_for, manager, county, enterprise, settings):
+    from .factories import SupportTeamFactory
+
+    teams = [SupportTeamFactory(name=f"第{i:02d}工作组", region=county) for i in range(30)]
+    client = client_for(manager)
+    url = reverse("assistance:team-list")
+    for page in (1, 2):
+        rows = {t.pk: t.open_tickets for t in client.get(url, {"page": page}).context["page"].object_list}
+        assert set(rows.values()) == {0}
+    TicketFactory(enterprise=enterprise, team=teams[0], status="assigned")
+    TicketFactory(enterprise=enterprise, team=teams[-1], status="assigned")
+    first = {t.pk: t.open_tickets for t in client.get(url).context["page"].object_list}
+    last = {t.pk: t.open_tickets for t in client.get(url, {"page": 2}).context["page"].object_list}
+    assert first[teams[0].pk] == 1 and last[teams[-1].pk] == 1
