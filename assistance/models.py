@@ -305,6 +305,8 @@ class Ticket(VersionedModel):
             # Sorting by priority: the rank, then newest first, as TicketFilter orders it.
             models.Index(PRIORITY_RANK, F("opened_at").desc(), F("id").desc(), name="ticket_priority_opened"),
             models.Index(fields=["resolved_at"], name="ticket_resolved_at"),
+            # The list filtered by category, newest first (other filters narrow the rows this index reads).
+            models.Index(fields=["category", "opened_at", "id"], name="ticket_category_opened"),
             # A team's open and resolved tickets, counted on the team pages and the manager's home.
             models.Index(fields=["team", "status"], name="ticket_team_status"),
             # The team page's lists: open tickets by due date, resolved ones newest first. (The class body's

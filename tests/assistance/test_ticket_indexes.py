@@ -56,3 +56,8 @@ def test_the_team_pages_lists_are_read_from_their_partial_indexes():
     assert "ticket_team_open_due" in _plan(open_tickets[:50])
     resolved = Ticket.objects.filter(team_id=1, status__in=Ticket.DONE_STATUSES).order_by("-resolved_at", "-id")
     assert "ticket_team_resolved" in _plan(resolved[:20])
+
+
+def test_the_list_filtered_by_category_reads_the_category_index():
+    tickets = Ticket.objects.filter(category_id=1, status__in=["new", "assigned"]).order_by("-opened_at", "-id")
+    assert "ticket_category_opened" in _plan(tickets[:25])
