@@ -19,9 +19,16 @@ pytestmark = [
 ]
 
 
-def _plan(queryset) -> str:
+def _plan(queryset, *, without: tuple[str, ...] = ()) -> str:
+    """The plan of the query; `without` drops indexes for the test's own transaction, which undoes it.
+
+    On an empty table several indexes cost the same, and which one the planner takes is chance:
+    dropping the others shows that the one named can serve the query.
+    """
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
+        for index in without:
+            cursor.execute(f'DROP INDEX "{index}"')
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_sort = off")
         cursor.execute(f"EXPLAIN {sql}", params)
@@ -39,8 +46,10 @@ def test_the_default_order_reads_the_opening_index():
 
 def test_a_range_of_local_days_reads_an_index_and_a_date_cast_does_not():
     day = datetime.date(2025, 6, 1)
-    assert "ticket_opened_id" in _plan(Ticket.objects.filter(**within_days("opened_at", day, day)).order_by())
-    assert "ticket_resolved_at" in _plan(Ticket.objects.filter(**within_days("resolved_at", day, day)).order_by())
+    opened = Ticket.objects.filter(**within_days("opened_at", day, day)).order_by()
+    assert "ticket_opened_id" in _plan(opened, without=("ticket_priority_opened", "ticket_category_opened"))
+    resolved = Ticket.objects.filter(**within_days("resolved_at", day, day)).order_by()
+    assert "ticket_resolved_at" in _plan(resolved, without=("ticket_team_resolved",))
     cast = _plan(Ticket.objects.filter(opened_at__date=day).order_by())
     assert "Index Cond" not in cast
 
@@ -60,4 +69,4 @@ def test_the_team_pages_lists_are_read_from_their_partial_indexes():
 
 def test_the_list_filtered_by_category_reads_the_category_index():
     tickets = Ticket.objects.filter(category_id=1, status__in=["new", "assigned"]).order_by("-opened_at", "-id")
-    assert "ticket_category_opened" in _plan(tickets[:25])
+    assert "ticket_category_opened" in _plan(tickets[:25], without=("ticket_opened_id", "ticket_priority_opened"))
