@@ -6,25 +6,21 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import (
     BooleanField,
     Case,
-    Count,
     Exists,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from clusters.models import User
-from clusters.selectors import in_jurisdiction, scope_region_ids
+from clusters.selectors import count_by, in_jurisdiction, scope_region_ids, users_who_see
 
 from . import services
-from .models import PRIORITY_RANK, Attachment, SupportTeam, TeamMembership, Ticket, Training, Visit
+from .models import PRIORITY_RANK, Attachment, Expert, SupportTeam, TeamMembership, Ticket, Training, Visit
 
 
 def visible_tickets(*, user: User) -> QuerySet[Ticket]:
@@ -104,23 +100,12 @@ def ticket_timeline(*, ticket: Ticket) -> list[dict]:
     return sorted(items, key=lambda entry: entry["at"])
 
 
-def _tickets_raised() -> Coalesce:
-    counts = (
-        Ticket.objects.filter(raised_in_visit=OuterRef("pk"))
-        .order_by()
-        .values("raised_in_visit")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
-
-
 def visit_list(*, user: User) -> QuerySet[Visit]:
     return (
         visible_visits(user=user)
         .select_related("enterprise", "enterprise__cluster", "team")
         # A correlated count, not a join grouped by visit: the grouping would read every ticket before the page.
-        .annotate(tickets_raised_count=_tickets_raised())
+        .annotate(tickets_raised_count=count_by(Ticket, "raised_in_visit"))
         .prefetch_related("inspectors")
     )
 
@@ -147,28 +132,15 @@ def get_rw_training_for_user(*, user: User, pk: int) -> Training:
     return training
 
 
-def _tickets_of_team(statuses) -> Coalesce:
-    """A correlated count of the outer team's tickets in the statuses (read from ticket_team_status)."""
-    counts = (
-        Ticket.objects.filter(team=OuterRef("pk"), status__in=statuses)
-        .order_by()
-        .values("team")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
-
-
 def team_list(*, user: User) -> QuerySet[SupportTeam]:
     """Visible teams with their counts, each a subquery: a join of members by tickets would multiply rows."""
-    members = TeamMembership.objects.filter(team=OuterRef("pk")).order_by().values("team").annotate(n=Count("pk"))
     return (
         visible_teams(user=user)
         .select_related("leader", "region")
         .annotate(
-            member_count=Coalesce(Subquery(members.values("n"), output_field=IntegerField()), Value(0)),
-            open_tickets=_tickets_of_team(Ticket.OPEN_STATUSES),
-            resolved_tickets=_tickets_of_team(Ticket.DONE_STATUSES),
+            member_count=count_by(TeamMembership, "team"),
+            open_tickets=count_by(Ticket, "team", Ticket.objects.filter(status__in=Ticket.OPEN_STATUSES)),
+            resolved_tickets=count_by(Ticket, "team", Ticket.objects.filter(status__in=Ticket.DONE_STATUSES)),
         )
     )
 
@@ -225,8 +197,6 @@ def inspector_choices(*, user: User) -> QuerySet[User]:
 def assignee_choices(*, user: User, ticket: Ticket) -> QuerySet[User]:
     """Today's members of the teams the user sees who can see the ticket's enterprise: `ticket_assign`
     refuses anyone else."""
-    from clusters.selectors import users_who_see
-
     members = TeamMembership.objects.active_on().filter(team__in=visible_teams(user=user))
     return users_who_see(region_id=ticket.enterprise.county_id).filter(pk__in=members.values("user"))
 
@@ -237,7 +207,5 @@ def in_team_today(*, users: QuerySet[User], team_id: int, user: User) -> QuerySe
     return users.filter(pk__in=TeamMembership.objects.active_on().filter(team__in=team).values("user"))
 
 
-def active_experts() -> QuerySet:
-    from .models import Expert
-
+def active_experts() -> QuerySet[Expert]:
     return Expert.objects.filter(active=True)

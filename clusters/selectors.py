@@ -62,7 +62,7 @@ def visible_enterprises(*, user: User) -> QuerySet[Enterprise]:
     return in_jurisdiction(queryset=Enterprise.objects.all(), user=user, region="county")
 
 
-def _count_by(model, path: str, rows: QuerySet | None = None) -> Coalesce:
+def count_by(model, path: str, rows: QuerySet | None = None) -> Coalesce:
     """A correlated subquery counting `model` rows (of `rows`, if given) whose `path` is the outer row."""
     rows = model.objects.all() if rows is None else rows
     counts = rows.filter(**{path: OuterRef("pk")}).order_by().values(path).annotate(n=Count("pk")).values("n")
@@ -89,12 +89,12 @@ def cluster_list(*, user: User) -> QuerySet[Cluster]:
         visible_clusters(user=user)
         .select_related("county")
         .annotate(
-            enterprise_count=_count_by(Enterprise, "cluster", visible_enterprises(user=user)),
-            honour_count=_count_by(Honour, "enterprise__cluster", held(Honour)),
-            designation_count=_count_by(Designation, "enterprise__cluster", held(Designation)),
-            trademark_count=_count_by(Trademark, "enterprise__cluster", held(Trademark)),
-            standard_count=_count_by(StandardRole, "enterprise__cluster", held(StandardRole)),
-            pilot_count=_count_by(StandardizationPilot, "cluster", visible_pilots(user=user)),
+            enterprise_count=count_by(Enterprise, "cluster", visible_enterprises(user=user)),
+            honour_count=count_by(Honour, "enterprise__cluster", held(Honour)),
+            designation_count=count_by(Designation, "enterprise__cluster", held(Designation)),
+            trademark_count=count_by(Trademark, "enterprise__cluster", held(Trademark)),
+            standard_count=count_by(StandardRole, "enterprise__cluster", held(StandardRole)),
+            pilot_count=count_by(StandardizationPilot, "cluster", visible_pilots(user=user)),
         )
     )
 
@@ -105,10 +105,10 @@ def enterprise_list(*, user: User) -> QuerySet[Enterprise]:
         visible_enterprises(user=user)
         .select_related("county", "cluster")
         .annotate(
-            honour_count=_count_by(Honour, "enterprise"),
-            designation_count=_count_by(Designation, "enterprise"),
-            trademark_count=_count_by(Trademark, "enterprise"),
-            standard_count=_count_by(StandardRole, "enterprise"),
+            honour_count=count_by(Honour, "enterprise"),
+            designation_count=count_by(Designation, "enterprise"),
+            trademark_count=count_by(Trademark, "enterprise"),
+            standard_count=count_by(StandardRole, "enterprise"),
         )
     )
 
