@@ -9,7 +9,7 @@ from clusters.filters import ScopedFilterSet, TotalOrderingFilter
 from clusters.models import User
 from clusters.periods import within_days
 
-from .models import Priority, Ticket, TicketCategory, Training, Visit
+from .models import PRIORITY_RANK, Priority, Ticket, TicketCategory, Training, Visit
 from .selectors import visible_teams
 
 
@@ -37,6 +37,7 @@ class TicketFilter(ScopedFilterSet):
         fields=[("opened_at", "opened"), ("due_at", "due"), ("number", "number"), ("priority_rank", "priority")],
         # As the indexes hold them: newest first within a priority (ticket_priority_opened).
         then={"priority_rank": ("-opened_at", "-id"), "opened_at": ("id",), "due_at": ("id",), "number": ()},
+        expressions={"priority_rank": PRIORITY_RANK},
         field_labels={
             "opened_at": _("Opened"),
             "due_at": _("Due"),

@@ -219,6 +219,13 @@ class Ticket(VersionedModel):
     OPEN_STATUSES = (Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS, Status.WAITING, Status.REOPENED)
     CLOCK_RUNNING = (Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED)
     DONE_STATUSES = (Status.RESOLVED, Status.CLOSED)
+    STATUS_BADGES = {
+        Status.RESOLVED: "text-bg-success",
+        Status.CLOSED: "text-bg-success",
+        Status.CANCELLED: "text-bg-secondary",
+        Status.WAITING: "text-bg-warning",
+        Status.NEW: "text-bg-info",
+    }
     # A closed or cancelled ticket is finished: no step leads out of it, so it takes no more edits or files.
     FINISHED_STATUSES = (Status.CLOSED, Status.CANCELLED)
 
@@ -338,6 +345,11 @@ class Ticket(VersionedModel):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def status_badge(self) -> str:
+        """The Bootstrap colour of the status badge: done green, cancelled grey, waiting amber, new blue."""
+        return self.STATUS_BADGES.get(self.status, "text-bg-primary")
 
     @property
     def is_finished(self) -> bool:

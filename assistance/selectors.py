@@ -20,7 +20,7 @@ from clusters.models import User
 from clusters.selectors import count_by, in_jurisdiction, scope_region_ids, users_who_see
 
 from . import services
-from .models import PRIORITY_RANK, Attachment, Expert, SupportTeam, TeamMembership, Ticket, Training, Visit
+from .models import Attachment, Expert, SupportTeam, TeamMembership, Ticket, Training, Visit
 
 
 def visible_tickets(*, user: User) -> QuerySet[Ticket]:
@@ -69,7 +69,7 @@ def with_ticket_row(queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
 
 def ticket_list(*, user: User) -> QuerySet[Ticket]:
     """Visible tickets with everything a list row shows."""
-    return with_overdue(queryset=with_ticket_row(visible_tickets(user=user))).annotate(priority_rank=PRIORITY_RANK)
+    return with_overdue(queryset=with_ticket_row(visible_tickets(user=user)))
 
 
 def get_ticket_for_user(*, user: User, pk: int) -> Ticket:

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from config.freshness import kept, query_key
+from config.freshness import kept
 
 from .fields import IdChoiceFilter
 from .models import Cluster, Designation, Enterprise
@@ -17,10 +17,12 @@ class TotalOrderingFilter(django_filters.OrderingFilter):
 
     `then` maps a field to the columns that break its ties when it sorts ascending (the primary key by
     default); sorting descending flips them too, so that one index read backwards serves both ways.
+    `expressions` names computed sort keys (a rank, say), added to the query only when chosen.
     """
 
-    def __init__(self, *args, then: dict[str, tuple[str, ...]] | None = None, **kwargs):
+    def __init__(self, *args, then: dict[str, tuple[str, ...]] | None = None, expressions=None, **kwargs):
         self.then = then or {}
+        self.expressions = expressions or {}
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
@@ -30,6 +32,9 @@ class TotalOrderingFilter(django_filters.OrderingFilter):
         primary = ordering[0]
         descending = primary.startswith("-")
         then = self.then.get(primary.lstrip("-"), ("pk",))
+        chosen = {field.lstrip("-") for field in ordering}
+        if used := {name: expression for name, expression in self.expressions.items() if name in chosen}:
+            qs = qs.alias(**used)
         flip = lambda field: field[1:] if field.startswith("-") else f"-{field}"  # noqa: E731
         return qs.order_by(*ordering, *(flip(field) if descending else field for field in then))
 
@@ -53,10 +58,12 @@ class ScopedFilterSet(django_filters.FilterSet):
         # Drawn on every list page: its widgets are written in Python, not a template per option, and the
         # records its dropdowns offer are read once and kept until one of them changes.
         form.renderer = QUICK_RENDERER
+        # A dropdown's records depend on the user alone (their jurisdiction, role and team), and any change
+        # to the user or to the records starts a new records version: the user and the field key them.
         user = self.request.user
         for name, field in form.fields.items():
             if isinstance(field, forms.ModelChoiceField):
-                key = (type(self).__qualname__, name, user.pk, get_language(), query_key(field.queryset))
+                key = (type(self).__qualname__, name, user.pk, get_language())
                 field.kept_choices = kept("filter-choices", key, lambda field=field: _plain_choices(field))
         form.choices_kept = True
         return form

@@ -5,6 +5,8 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from config.freshness import kept
+
 from .models import (
     Cluster,
     Designation,
@@ -19,14 +21,21 @@ from .models import (
 )
 
 
-def scope_region_ids(*, user: User) -> QuerySet[Region] | None:
-    """A subquery of the region ids the user may see, or None when they may see everything.
+def scope_region_ids(*, user: User) -> list[int] | None:
+    """The ids of the regions the user may see, or None when they may see everything.
 
     A superuser without a jurisdiction sees every region; any other user without one sees nothing.
+    The ids are read once per jurisdiction and kept until a record changes: every scoped query then
+    filters on a short list of ids instead of joining the regions again (three levels at most).
     """
     if user.jurisdiction_id is None:
-        return None if user.is_superuser else Region.objects.none().values("pk")
-    return Region.objects.within(user.jurisdiction_id).values("pk")
+        return None if user.is_superuser else []
+    jurisdiction = user.jurisdiction_id
+    return kept(
+        "jurisdiction-regions",
+        jurisdiction,
+        lambda: list(Region.objects.within(jurisdiction).values_list("pk", flat=True)),
+    )
 
 
 def users_who_see(*, region_id: int) -> QuerySet[User]:

@@ -9,7 +9,7 @@ from django.forms.renderers import get_default_renderer
 from django.urls import reverse
 
 from assistance.filters import TicketFilter
-from assistance.models import Priority, Ticket
+from assistance.models import PRIORITY_RANK, Priority, Ticket
 from clusters.rendering import QUICK_RENDERER
 
 from .factories import TicketFactory
@@ -82,3 +82,17 @@ def test_the_filter_form_is_drawn_exactly_as_djangos_own_widget_templates_draw_i
     plain.renderer = get_default_renderer()  # Django's own, drawing from its widget templates
     for name in quick.fields:
         assert str(quick[name]) == str(plain[name]), name
+
+
+def test_the_priority_rank_is_computed_only_when_the_list_sorts_by_it(rf, manager, enterprise):
+    TicketFactory(enterprise=enterprise)
+    request = rf.get("/")
+    request.user = manager
+    base = Ticket.objects.order_by("-opened_at", "-id")
+    default = TicketFilter({}, queryset=base, request=request).qs
+    by_priority = TicketFilter({"ordering": "priority"}, queryset=base, request=request).qs
+    rank_test = '"assistance_ticket"."priority" = urgent'  # the rank's first WHEN, as the SQL shows it
+    assert rank_test in str(Ticket.objects.annotate(rank=PRIORITY_RANK).query)
+    assert rank_test not in str(default.query)
+    assert rank_test in str(by_priority.query).split(" ORDER BY ")[1]
+    assert list(by_priority) == list(default)

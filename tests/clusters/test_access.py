@@ -101,3 +101,15 @@ def test_the_list_and_the_detail_agree(inspector, enterprise, other_enterprise):
         except Http404:
             found = None
         assert (found is not None) == (item in listed)
+
+
+def test_a_county_added_under_the_jurisdiction_is_seen_at_once(manager, city, county):
+    assert county.pk in scope_region_ids(user=manager)  # read and kept
+    added = Region.objects.create(name="新区", code="130299", level=Region.Level.COUNTY, parent=city)
+    assert added.pk in scope_region_ids(user=manager)
+
+
+def test_the_kept_jurisdiction_is_read_once(manager, django_assert_num_queries):
+    scope_region_ids(user=manager)
+    with django_assert_num_queries(0):
+        assert scope_region_ids(user=manager) == scope_region_ids(user=manager)
