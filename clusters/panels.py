@@ -71,9 +71,7 @@ def register_enterprise_panel(
     return _register(_ENTERPRISE_PANELS, key=key, title=title, template=template, function=function, order=order)
 
 
-def register_cluster_panel(
-    *, key: str, title: str, template: str, function: PanelFunction, order: int = 100
-) -> Panel:
+def register_cluster_panel(*, key: str, title: str, template: str, function: PanelFunction, order: int = 100) -> Panel:
     """Add a section to every cluster's page; lower `order` comes first, then the key."""
     return _register(_CLUSTER_PANELS, key=key, title=title, template=template, function=function, order=order)
 

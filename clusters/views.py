@@ -12,9 +12,9 @@ from config.pagination import paginate
 
 from . import services
 from .editing import StaleEdit
-from .panels import render_cluster_panels, render_enterprise_panels
 from .filters import ClusterFilter, EnterpriseFilter
 from .forms import EnterpriseForm
+from .panels import render_cluster_panels, render_enterprise_panels
 from .selectors import (
     cluster_holdings,
     enterprise_holdings,

@@ -211,7 +211,11 @@ def test_a_reviewer_sees_only_the_applications_assigned_to_them_and_no_casework(
     reviewer.user_permissions.add(Permission.objects.get(codename="view_enterprise"))
     second, third = reviewer_user(username="reviewer2"), reviewer_user(username="reviewer3")
     theirs = AwardApplicationFactory(
-        enterprise=enterprise, prepared_by=inspector, status="under_review", manager=manager, reviewers=[reviewer, second]
+        enterprise=enterprise,
+        prepared_by=inspector,
+        status="under_review",
+        manager=manager,
+        reviewers=[reviewer, second],
     )
     AwardApplicationFactory(
         enterprise=enterprise, prepared_by=inspector, status="under_review", manager=manager, reviewers=[second, third]
