@@ -8,9 +8,10 @@ the object, in their order, and includes each one's template with the context it
 
 A panel has a key (unique on its page; its anchor and page parameter come from it), a title (a lazy
 translation; the page renders it as the section's heading, with the panel's `actions`, buttons the
-context may list as {"label", "url"}), a template and an order. A panel function takes (request, object, page_param) and returns the context of its template, or
-None to leave the panel out (the viewer may not see what it lists). `page_param` is the query
-parameter that pages this panel alone (`tickets_page`), so that each section pages on its own.
+context may list as {"label", "url"}), a template and an order. A panel function takes (request,
+object, page_param) and returns the context of its template, or None to leave the panel out (the
+viewer may not see what it lists). `page_param` is the query parameter that pages this panel alone
+(`tickets_page`), so that each section pages on its own.
 """
 
 from collections.abc import Callable
