@@ -168,6 +168,8 @@ def test_a_section_pages_on_its_own_and_keeps_the_other_sections_page(client_for
     next_visits = _panel(second, "visits")["page"].next_url
     assert "visits_page=2" in next_visits and "tickets_page=2" in next_visits
     assert next_visits.endswith("#panel-visits")
+    body = first.content.decode()
+    assert 'href="?tickets_page=2#panel-tickets"' in body and 'href="?visits_page=2#panel-visits"' in body
 
 
 @pytest.mark.parametrize("number", ["x", "-3", "99"])
@@ -273,6 +275,19 @@ def test_a_create_form_does_not_choose_an_enterprise_of_another_county(
     assert response.status_code == 200
     assert "enterprise" in response.context["form"].errors
     assert not Ticket.objects.filter(enterprise=other_enterprise).exists()
+
+
+def test_a_visit_to_an_enterprise_of_another_county_is_refused_with_a_form_error(
+    client_for, inspector, other_enterprise
+):
+    response = client_for(inspector).post(
+        reverse("assistance:visit-create"),
+        {"date": "2021-06-01", "enterprise": other_enterprise.pk, "inspectors": [inspector.pk], "purpose": "越权走访"},
+    )
+
+    assert response.status_code == 200
+    assert "enterprise" in response.context["form"].errors
+    assert not other_enterprise.visits.exists()
 
 
 def test_a_reviewer_may_not_open_the_create_forms(client_for, reviewer, enterprise):
