@@ -15,3 +15,7 @@ class AssistanceConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(replay_data_migrations, sender=self, dispatch_uid="replay_data_migrations.assistance")
+
+        from .panels import register_panels
+
+        register_panels()

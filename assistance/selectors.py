@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import (
     BooleanField,
     Case,
+    Count,
     Exists,
     OuterRef,
     Q,
@@ -16,8 +17,8 @@ from django.db.models import (
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from clusters.models import User
-from clusters.selectors import count_by, in_jurisdiction, scope_region_ids, users_who_see
+from clusters.models import Cluster, Enterprise, User
+from clusters.selectors import count_by, in_jurisdiction, scope_region_ids, users_who_see, visible_enterprises
 
 from . import services
 from .models import Attachment, Expert, SupportTeam, TeamMembership, Ticket, Training, Visit
@@ -209,3 +210,62 @@ def in_team_today(*, users: QuerySet[User], team_id: int, user: User) -> QuerySe
 
 def active_experts() -> QuerySet[Expert]:
     return Expert.objects.filter(active=True)
+
+
+# An enterprise's file and a cluster's summary (the panels of assistance/panels.py): the same selectors as the
+# lists, narrowed to one enterprise or to the enterprises of one cluster, newest first in a total order.
+
+
+def enterprise_tickets(*, user: User, enterprise: Enterprise) -> QuerySet[Ticket]:
+    """The enterprise's tickets the user may see, newest first, with their category and overdue flag."""
+    tickets = visible_tickets(user=user).filter(enterprise=enterprise).select_related("category")
+    return with_overdue(queryset=tickets).order_by("-opened_at", "-id")
+
+
+def enterprise_visits(*, user: User, enterprise: Enterprise) -> QuerySet[Visit]:
+    return visible_visits(user=user).filter(enterprise=enterprise).select_related("team").order_by("-date", "-pk")
+
+
+def enterprise_trainings(*, user: User, enterprise: Enterprise) -> QuerySet[Training]:
+    """Trainings the enterprise attended, among those the user may see (organised in their jurisdiction)."""
+    if not user.has_perm("assistance.view_training"):
+        return Training.objects.none()
+    trainings = visible_trainings(user=user).filter(enterprises=enterprise)
+    return trainings.select_related("category").order_by("-date", "-pk")
+
+
+def cluster_tickets(*, user: User, cluster: Cluster) -> QuerySet[Ticket]:
+    """Tickets of the cluster's enterprises that the user may see, newest first."""
+    tickets = visible_tickets(user=user).filter(enterprise__cluster=cluster).select_related("enterprise", "category")
+    return with_overdue(queryset=tickets).order_by("-opened_at", "-id")
+
+
+def ticket_counts(*, tickets: QuerySet[Ticket], now: datetime.datetime | None = None) -> dict[str, int]:
+    """How many of the tickets there are, open, overdue and resolved (or closed), in one query."""
+    now = now or timezone.now()
+    return tickets.order_by().aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=Q(status__in=Ticket.OPEN_STATUSES)),
+        overdue=Count("pk", filter=Ticket.overdue_q(now)),
+        resolved=Count("pk", filter=Q(status__in=Ticket.DONE_STATUSES)),
+    )
+
+
+def cluster_visits(*, user: User, cluster: Cluster) -> QuerySet[Visit]:
+    visits = visible_visits(user=user).filter(enterprise__cluster=cluster)
+    return visits.select_related("enterprise", "team").order_by("-date", "-pk")
+
+
+def cluster_trainings(*, user: User, cluster: Cluster) -> QuerySet[Training]:
+    """Trainings the user may see that were held for the cluster or attended by its enterprises they may see.
+
+    Subqueries rather than joins on the two many-to-many tables, so that a training is one row however
+    many of the cluster's enterprises attended it.
+    """
+    if not user.has_perm("assistance.view_training"):
+        return Training.objects.none()
+    enterprises = visible_enterprises(user=user).filter(cluster=cluster).values("pk")
+    attended = Training.enterprises.through.objects.filter(enterprise__in=enterprises).values("training")
+    held_for = Training.clusters.through.objects.filter(cluster=cluster).values("training")
+    trainings = visible_trainings(user=user).filter(Q(pk__in=attended) | Q(pk__in=held_for))
+    return trainings.select_related("category").order_by("-date", "-pk")

@@ -28,3 +28,15 @@ class ClustersConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(replay_data_migrations, sender=self, dispatch_uid="replay_data_migrations.clusters")
+
+        from .history import history_panel
+        from .panels import register_enterprise_panel
+
+        # The record's own history closes the enterprise's file, after every panel other parts add.
+        register_enterprise_panel(
+            key="history",
+            title=_("Record history"),
+            template="clusters/panels/history.html",
+            function=history_panel,
+            order=1000,
+        )

@@ -14,6 +14,7 @@ from . import services
 from .editing import StaleEdit
 from .filters import ClusterFilter, EnterpriseFilter
 from .forms import EnterpriseForm
+from .panels import render_cluster_panels, render_enterprise_panels
 from .selectors import (
     cluster_holdings,
     enterprise_holdings,
@@ -97,6 +98,8 @@ def cluster_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "cluster": cluster,
         "enterprises": paginate(request, enterprises),
+        # The casework summary of the cluster's enterprises, from the panels other parts register.
+        "panels": render_cluster_panels(request=request, cluster=cluster),
         **cluster_holdings(user=request.user, cluster=cluster),
     }
     return render(request, "clusters/cluster_detail.html", context)
@@ -131,9 +134,13 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 @permission_required("clusters.view_enterprise", raise_exception=True)
 def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = get_enterprise_for_user(user=request.user, pk=pk)
+    # The enterprise's file beyond what it holds (tickets, visits, ... and its record's history) comes from panels.
+    panels = render_enterprise_panels(request=request, enterprise=enterprise)
     context = {
         "enterprise": enterprise,
         "can_change": request.user.has_perm("clusters.change_enterprise"),
+        "panels": panels,
+        "panel_actions": [action for panel in panels for action in panel.context.get("actions", ())],
         **enterprise_holdings(user=request.user, enterprise=enterprise),
     }
     return render(request, "clusters/enterprise_detail.html", context)

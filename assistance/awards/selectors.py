@@ -57,6 +57,13 @@ def visible_applications(*, user: User) -> QuerySet[AwardApplication]:
     return AwardApplication.objects.none()
 
 
+def listed_applications(*, user: User) -> QuerySet[AwardApplication]:
+    """The applications the user's list shows, without their scores: a reviewer's assigned ones, staff's visible ones."""
+    if is_reviewer_only(user=user):
+        return assigned_applications(user=user)
+    return visible_applications(user=user)
+
+
 def with_scores(*, queryset: QuerySet[AwardApplication]) -> QuerySet[AwardApplication]:
     """Mean, lowest and highest submitted review totals, their count, and the disagreement flag, in SQL."""
     spread = settings.REVIEW_DISAGREEMENT_POINTS
@@ -217,3 +224,37 @@ def visible_documents(*, user: User) -> QuerySet[Attachment]:
 def get_document_for_user(*, user: User, pk: int) -> Attachment:
     """An application's document when its application is visible to the user, else 404."""
     return get_object_or_404(visible_documents(user=user), pk=pk)
+
+
+def enterprise_applications(*, user: User, enterprise) -> QuerySet[AwardApplication]:
+    """The enterprise's applications the user's list would show, newest first, with cycle and decision."""
+    applications = listed_applications(user=user).filter(enterprise=enterprise)
+    return applications.select_related("cycle__programme", "decision").order_by("-created_at", "-pk")
+
+
+def cluster_applications(*, user: User, cluster) -> QuerySet[AwardApplication]:
+    """Applications of the cluster's enterprises in the user's jurisdiction that their list would show."""
+    applications = in_jurisdiction(
+        queryset=listed_applications(user=user).filter(enterprise__cluster=cluster),
+        user=user,
+        region="enterprise__county",
+    )
+    return applications.select_related("enterprise", "cycle__programme", "decision").order_by("-created_at", "-pk")
+
+
+IN_PROGRESS = (
+    AwardApplication.Status.SUBMITTED,
+    AwardApplication.Status.RETURNED,
+    AwardApplication.Status.UNDER_REVIEW,
+    AwardApplication.Status.PENDING_DECISION,
+)
+
+
+def application_counts(*, applications: QuerySet[AwardApplication]) -> dict[str, int]:
+    """How many of the applications there are, in progress, approved and rejected, in one query."""
+    return applications.order_by().aggregate(
+        total=Count("pk"),
+        in_progress=Count("pk", filter=Q(status__in=IN_PROGRESS)),
+        approved=Count("pk", filter=Q(status=AwardApplication.Status.APPROVED)),
+        rejected=Count("pk", filter=Q(status=AwardApplication.Status.REJECTED)),
+    )

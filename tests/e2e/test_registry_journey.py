@@ -16,7 +16,7 @@ def test_inspector_finds_the_provincial_quality_award_of_shougang_zhixin(seeded,
     page.wait_for_selector("h1:has-text('迁安市钢铁产业集群')")
     page.click("text=首钢智新迁安电磁材料有限公司")
     page.wait_for_selector("h1:has-text('首钢智新迁安电磁材料有限公司')")
-    honours = page.locator("li.list-group-item", has_text="河北省政府质量奖")
+    honours = page.locator("#holdings li.list-group-item", has_text="河北省政府质量奖")
     assert honours.count() == 1
     assert "省政府质量奖" in honours.first.inner_text()
 
