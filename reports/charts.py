@@ -3,6 +3,8 @@
 Each chart is paired with a table of the same numbers on the page.
 """
 
+import struct
+import zlib
 from dataclasses import dataclass
 from html import escape
 
@@ -109,3 +111,54 @@ def _legend(series: list[Series], x: float, y: float) -> list[str]:
         parts.append(f'<text x="{x + 14:.1f}" y="{y:.1f}" font-size="11">{escape(s.name)}</text>')
         x += 24 + 12 * len(s.name)
     return parts
+
+
+def _png(width: int, height: int, rows: list[bytearray]) -> bytes:
+    """An 8-bit RGB PNG of the given rows of pixels."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    raw = b"".join(b"\x00" + bytes(row) for row in rows)
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
+
+
+def _rgb(colour: str) -> bytes:
+    return bytes.fromhex(colour.lstrip("#"))
+
+
+def bar_chart_png(labels: list[str], series: list[Series], *, scale: int = 3, height: int = 220) -> bytes:
+    """The bars of `bar_chart` as a PNG, for a document that cannot show SVG: bars, grid lines and the legend's
+    swatches in the same places and colours, without the text (which needs a font rasteriser); the document
+    shows the figures in a table beside it."""
+    width = max(320, 60 + len(labels) * (18 * len(series) + 14))
+    top, bottom, left = 24, 44, 40
+    plot_h = height - top - bottom
+    peak = _nice_max(max((v for s in series for v in s.values), default=0))
+    group_w = (width - left - 10) / max(len(labels), 1)
+    bar_w = max(4.0, min(18.0, (group_w - 8) / max(len(series), 1)))
+    w, h = width * scale, height * scale
+    rows = [bytearray(b"\xff" * (w * 3)) for _ in range(h)]
+
+    def fill(x0: float, y0: float, x1: float, y1: float, colour: bytes) -> None:
+        a, b = max(0, round(x0 * scale)), min(w, round(x1 * scale))
+        for y in range(max(0, round(y0 * scale)), min(h, round(y1 * scale))):
+            rows[y][a * 3 : b * 3] = colour * (b - a)
+
+    grid = _rgb("#dee2e6")
+    for i in range(5):
+        y = top + plot_h * i / 4
+        fill(left, y, width - 10, y + 1 / scale * max(1, scale // 2), grid)
+    for g in range(len(labels)):
+        x0 = left + g * group_w + (group_w - bar_w * len(series)) / 2
+        for k, s in enumerate(series):
+            value = s.values[g] if g < len(s.values) else 0
+            bar_h = plot_h * (value / peak) if peak else 0
+            x = x0 + k * bar_w
+            fill(x, top + plot_h - bar_h, x + bar_w - 1, top + plot_h, _rgb(PALETTE[k % len(PALETTE)]))
+    x = left
+    for k, s in enumerate(series):
+        fill(x, height - 21, x + 10, height - 11, _rgb(PALETTE[k % len(PALETTE)]))
+        x += 24 + 12 * len(s.name)
+    return _png(w, h, rows)

@@ -10,6 +10,8 @@ from clusters.fields import IdChoiceField
 from clusters.models import User
 from clusters.selectors import visible_regions
 
+from .summary import ROUNDING_ARTICLES
+
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -52,6 +54,12 @@ class SummaryForm(forms.Form):
     since = _report_date(label=_("Since"), required=False)
     base_year = forms.IntegerField(
         label=_("Compare with the end of year"), required=False, min_value=2000, max_value=2100
+    )
+    # `rounding=articles`: the paragraph rounds its larger counts as the articles do ("150余项").
+    rounding = forms.BooleanField(
+        label=_("Round as the articles do"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"value": ROUNDING_ARTICLES, "class": "form-check-input"}),
     )
 
     def __init__(self, data=None, *, user: User, **kwargs):

@@ -141,12 +141,34 @@ def quality_summary(
     }
 
 
-def _part(count: int, template: str) -> str | None:
-    return template % {"n": count} if count else None
+ROUNDING_ARTICLES = "articles"
 
 
-def summary_paragraph(summary: dict) -> str:
-    """The summary as one Chinese paragraph in the articles' style; zero figures are left out."""
+def approximate(count: int) -> str:
+    """A count as the articles round it: down to its tens (below 1,000) or to its two leading digits
+    (from 1,000), with 余 ("more than") when that dropped anything; below 10 it stays exact.
+
+    153 -> "150余", 87 -> "80余", 34 -> "30余", 80 -> "80", 1234 -> "1200余", 7 -> "7".
+    """
+    if count < 10:
+        return str(count)
+    step = 10 if count < 1000 else 10 ** (len(str(count)) - 2)
+    floor = count - count % step
+    return f"{floor}余" if floor != count else str(floor)
+
+
+def _part(count: int, template: str, rough: bool = False) -> str | None:
+    return template % {"n": approximate(count) if rough else count} if count else None
+
+
+def summary_paragraph(summary: dict, *, rounding: str | None = None) -> str:
+    """The summary as one Chinese paragraph in the articles' style; zero figures are left out.
+
+    With `rounding="articles"` the counts the articles give in round numbers (standards, problems
+    solved, visits, trainings: "150余项", "80余项", "30余次") are rounded as they round them; key
+    regions, awards, trademarks, designations, pilots and teams, each a named record, stay exact.
+    """
+    rough = rounding == ROUNDING_ARTICLES
     key, honours, trademarks, standards = (
         summary["key_regions"],
         summary["honours"],
@@ -170,11 +192,11 @@ def summary_paragraph(summary: dict) -> str:
         clauses.append("拥有" + "、".join(p for p in held if p))
     major = standards["international"] + standards["national"] + standards["industry"]
     if major:
-        clauses.append(f"参与起草国际、国家、行业标准{major}项")
+        clauses.append(f"参与起草国际、国家、行业标准{approximate(major) if rough else major}项")
     other_standards = [
-        _part(standards["local"], "地方标准%(n)s项"),
-        _part(standards["group"], "团体标准%(n)s项"),
-        _part(standards["enterprise"], "企业标准%(n)s项"),
+        _part(standards["local"], "地方标准%(n)s项", rough),
+        _part(standards["group"], "团体标准%(n)s项", rough),
+        _part(standards["enterprise"], "企业标准%(n)s项", rough),
     ]
     if any(other_standards):
         clauses.append("制定" + "、".join(p for p in other_standards if p))
@@ -201,9 +223,9 @@ def summary_paragraph(summary: dict) -> str:
     work = summary["assistance"]
     actions = [
         _part(work["support_teams"], "成立入企帮扶工作组%(n)s个"),
-        _part(work["tickets_resolved"], "现场解决企业问题%(n)s项"),
-        _part(work["visits"], "入企帮扶%(n)s次"),
-        _part(work["trainings"], "开展培训%(n)s次"),
+        _part(work["tickets_resolved"], "现场解决企业问题%(n)s项", rough),
+        _part(work["visits"], "入企帮扶%(n)s次", rough),
+        _part(work["trainings"], "开展培训%(n)s次", rough),
     ]
     text = subject + "，".join(clauses) + "。"
     if any(actions):
@@ -274,3 +296,49 @@ def summary_rows(summary: dict, base: dict | None = None) -> list[dict]:
             row["change"] = round((now - then) * 100 / then) if then else None
         rows.append(row)
     return rows
+
+
+# The summary's figures in the parts a report to the province gives them: (title, first key of each figure).
+SUMMARY_SECTIONS = [
+    (_("Key regions"), ("key_regions",)),
+    (_("Quality awards"), ("honours",)),
+    (_("Standards, brands and designations"), ("standards", "trademarks", "gi_products", "little_giants", "pilots")),
+    (_("The bureau's service work"), ("assistance",)),
+]
+
+# The charts of the summary: (title, the figures drawn), each figure named by its row key.
+SUMMARY_CHARTS = [
+    (_("Quality awards"), [".".join(p) for p, _label in SUMMARY_LABELS if p[0] == "honours"]),
+    (_("Standards by level"), [".".join(p) for p, _label in SUMMARY_LABELS if p[0] == "standards"]),
+    (
+        _("Trademarks and geographical indications"),
+        ["trademarks.well_known", "trademarks.madrid", "trademarks.gi", "gi_products"],
+    ),
+    (_("The bureau's service work"), [".".join(p) for p, _label in SUMMARY_LABELS if p[0] == "assistance"]),
+]
+
+
+def summary_sections(rows: list[dict]) -> list[tuple[str, list[dict]]]:
+    """The rows of `summary_rows` grouped into the report's parts, in order."""
+    return [(title, [r for r in rows if r["key"].split(".")[0] in keys]) for title, keys in SUMMARY_SECTIONS]
+
+
+@dataclass(frozen=True)
+class ChartData:
+    title: str
+    labels: list[str]
+    series: list[tuple[str, list[int]]]  # (name, one value per label)
+
+
+def summary_charts(rows: list[dict], base_year: int | None, as_of: datetime.date) -> list[ChartData]:
+    """The figures drawn as bar charts: now, and the end of the base year beside it when there is one."""
+    by_key = {r["key"]: r for r in rows}
+    charts = []
+    for title, keys in SUMMARY_CHARTS:
+        chosen = [by_key[k] for k in keys]
+        series = []
+        if base_year:
+            series.append((_("End of %(base_year)s") % {"base_year": base_year}, [r["base"] for r in chosen]))
+        series.append((_("As of %(date)s") % {"date": as_of.isoformat()}, [r["value"] for r in chosen]))
+        charts.append(ChartData(str(title), [str(r["label"]) for r in chosen], [(str(n), v) for n, v in series]))
+    return charts

@@ -23,7 +23,15 @@ from .cluster_report import cluster_report as build_cluster_report
 from .forms import PeriodForm, SummaryForm
 from .models import ExportFile
 from .service import service_report as build_service_report
-from .summary import quality_summary, reported_indicators, summary_paragraph, summary_rows
+from .summary import (
+    ROUNDING_ARTICLES,
+    quality_summary,
+    reported_indicators,
+    summary_charts,
+    summary_paragraph,
+    summary_rows,
+)
+from .word import summary_document
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -46,14 +54,23 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/home.html")
 
 
+SUMMARY_DOWNLOADS = ("csv", "xlsx", "docx")
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
 @permission_required("clusters.view_cluster", raise_exception=True)
 def summary(request: HttpRequest) -> HttpResponse:
-    """The programme summary of a region as a page: figures, the paragraph, and the comparison with a base year."""
+    """The programme summary of a region as a page: figures, the paragraph, the comparison with a base year and
+    the charts; it downloads as CSV, Excel and a Word report (`?export=csv|xlsx|docx`)."""
     form = SummaryForm(request.GET or None, user=request.user)
+    download = request.GET.get("export") if request.GET.get("export") in SUMMARY_DOWNLOADS else None
     context = {"form": form}
+    if download and form.is_bound and form.has_error("region", "invalid_choice"):
+        raise Http404  # a region outside the user's jurisdiction (or none): no file of it
     if form.is_bound and form.is_valid():
         region, as_of = form.cleaned_data["region"], form.cleaned_data["as_of"]
         since, base_year = form.cleaned_data["since"], form.cleaned_data["base_year"]
+        rounding = ROUNDING_ARTICLES if form.cleaned_data["rounding"] else None
         # A region's figures are the same for everyone who may ask for them (the form checks that).
         now = kept(
             "summary",
@@ -68,18 +85,30 @@ def summary(request: HttpRequest) -> HttpResponse:
                 lambda: quality_summary(region, as_of=datetime.date(base_year, 12, 31), clusters_as_of=as_of),
             )
         rows = summary_rows(now, base)
-        if fmt := export_requested(request):
+        paragraph = summary_paragraph(now, rounding=rounding)
+        charts = summary_charts(rows, base_year, as_of)
+        if download == "docx":
+            document = summary_document(summary=now, rows=rows, paragraph=paragraph, base_year=base_year, charts=charts)
+            response = HttpResponse(document, content_type=DOCX_TYPE)
+            filename = f"summary-{region.code}-{as_of:%Y%m%d}.docx"
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            return response
+        if download:
             columns = [Column(_("Figure"), itemgetter("label")), Column(_("Counted"), itemgetter("value"))]
             if base_year:
                 columns += [Column(_("Base year"), itemgetter("base")), Column(_("Change (%)"), itemgetter("change"))]
-            return export_response(fmt, rows, columns, stem="summary", title=_("Programme summary"))
+            return export_response(download, rows, columns, stem="summary", title=_("Programme summary"))
         context.update(
             {
                 "summary": now,
-                "paragraph": summary_paragraph(now),
+                "paragraph": paragraph,
                 "rows": rows,
                 "base_year": base_year,
                 "indicators": reported_indicators(region, as_of),
+                "charts": [
+                    bar_chart(c.labels, [Series(name, values) for name, values in c.series], title=c.title)
+                    for c in charts
+                ],
             }
         )
     return render(request, "reports/summary.html", context)
