@@ -4,6 +4,7 @@ managers, once per recipient, ticket, kind and day, in a constant number of quer
 import datetime
 import io
 import smtplib
+import threading
 
 import pytest
 from django.core import mail
@@ -16,7 +17,7 @@ from django_tasks_db.models import DBTaskResult
 
 from assistance.notifications.models import Notification, NotificationPreference
 from assistance.notifications.services import send_reminders
-from tests.factories import EnterpriseFactory, UserFactory
+from tests.factories import EnterpriseFactory, RegionFactory, UserFactory
 
 from .factories import SupportTeamFactory, TicketFactory
 
@@ -260,3 +261,54 @@ def test_the_job_costs_the_same_queries_for_2_tickets_as_for_12(county, remind):
     large, counts, sent = queries(NOW + datetime.timedelta(minutes=1))
     assert counts[K.TICKET_DUE] == 10 and sent == 40
     assert large == small
+
+
+# --- Two servers running the reminders at the same moment ---------------------------------------
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections to one database")
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_the_same_moment_send_each_reminder_once():
+    county = RegionFactory(code="130299")
+    leader = UserFactory(email="leader@example.cn")
+    manager = UserFactory(jurisdiction=county, groups=["manager"], email="manager@example.cn")
+    team = SupportTeamFactory(region=county, leader=leader)
+    assignee = UserFactory(email="assignee@example.cn")
+    tickets = [
+        TicketFactory(
+            enterprise=EnterpriseFactory(cluster__county=county),
+            team=team,
+            assignee=assignee,
+            status="assigned",
+            due_at=NOW + due_in,
+        )
+        for due_in in (-datetime.timedelta(days=1), -datetime.timedelta(hours=2), datetime.timedelta(hours=4))
+    ]
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(send_reminders(at=NOW))
+        except BaseException as error:  # reported by the main thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    mine = Notification.objects.filter(target_id__in=[t.pk for t in tickets], day=NOW.date())
+    overdue = mine.filter(kind=K.TICKET_OVERDUE)
+    assert sorted(overdue.values_list("recipient", flat=True)) == sorted([leader.pk, manager.pk] * 2)
+    assert mine.filter(kind=K.TICKET_DUE, recipient=assignee).count() == 1
+    # Together the two runs inserted each row once, and each row was mailed once, by the run that inserted it.
+    assert sum(r[K.TICKET_OVERDUE] for r in results) == 4 and sum(r[K.TICKET_DUE] for r in results) == 1
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        ["leader@example.cn"] * 2 + ["manager@example.cn"] * 2 + ["assignee@example.cn"]
+    )
