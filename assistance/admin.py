@@ -237,5 +237,6 @@ class TicketCounterAdmin(ReadOnlyAdmin):
     list_display = ("year", "last")
 
 
-# The award pages of admin live with the awards.
+# The award and inbox pages of admin live with the awards and the notifications.
 from .awards import admin as award_admin  # noqa: E402, F401
+from .notifications import admin as notification_admin  # noqa: E402, F401

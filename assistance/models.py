@@ -514,5 +514,6 @@ class Attachment(models.Model):
         return self.original_name
 
 
-# The award models live in their own package; importing it here registers them with the app.
+# The award and notification models live in their own packages; importing them here registers them with the app.
 from .awards import models as award_models  # noqa: E402, F401
+from .notifications import models as notification_models  # noqa: E402, F401

@@ -31,7 +31,8 @@ from .models import (
     Training,
     Visit,
 )
-from .tasks import enqueue_email
+from .notifications.models import Notification
+from .notifications.services import notify
 
 S = Ticket.Status
 MANAGER, TEAM_INSPECTOR, CREATOR = "manager", "team_inspector", "creator"
@@ -110,11 +111,6 @@ def service_days(priority: str) -> int:
     return level.days if level else DEFAULT_SERVICE_DAYS[priority]
 
 
-def absolute_link(path: str) -> str:
-    """A link for an email: the site's address and the page's path."""
-    return settings.SITE_URL.rstrip("/") + path
-
-
 def _next_number(year: int) -> str:
     """The next ticket number of the year; the counter row is locked, so concurrent calls never collide."""
     try:
@@ -163,19 +159,21 @@ def ticket_create(
     return ticket
 
 
-def _notify_assignee(ticket: Ticket) -> None:
-    assignee = ticket.assignee
-    if not assignee or not assignee.email:
-        return
-    subject = _("Help ticket %(number)s was assigned to you") % {"number": ticket.number}
-    body = _("%(number)s %(title)s\nEnterprise: %(enterprise)s\nDue: %(due)s\n%(url)s") % {
-        "number": ticket.number,
-        "title": ticket.title,
-        "enterprise": ticket.enterprise.name,
-        "due": timezone.localtime(ticket.due_at).strftime("%Y-%m-%d %H:%M"),
-        "url": absolute_link(reverse("assistance:ticket-detail", args=[ticket.pk])),
-    }
-    enqueue_email(subject, body, [assignee.email])
+def _notify_assignee(ticket: Ticket, enterprise: Enterprise) -> None:
+    notify(
+        recipients=[ticket.assignee],
+        kind=Notification.Kind.TICKET_ASSIGNED,
+        title=_("Help ticket %(number)s was assigned to you") % {"number": ticket.number},
+        body=_("%(number)s %(title)s\nEnterprise: %(enterprise)s\nDue: %(due)s")
+        % {
+            "number": ticket.number,
+            "title": ticket.title,
+            "enterprise": enterprise.name,
+            "due": timezone.localtime(ticket.due_at).strftime("%Y-%m-%d %H:%M"),
+        },
+        link=reverse("assistance:ticket-detail", args=[ticket.pk]),
+        target=ticket,
+    )
 
 
 def ticket_assign(*, ticket_id: int, user: User, team: SupportTeam, assignee: User, note: str = "", at=None) -> Ticket:
@@ -198,7 +196,7 @@ def ticket_assign(*, ticket_id: int, user: User, team: SupportTeam, assignee: Us
                 params={"user": assignee.display_name, "enterprise": enterprise.name, "county": enterprise.county},
             )
         ticket.team, ticket.assignee = team, assignee
-    transaction.on_commit(lambda: _notify_assignee(ticket))
+        _notify_assignee(ticket, enterprise)
     return ticket
 
 

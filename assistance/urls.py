@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from . import views
 from .awards import urls as awards_urls
+from .notifications import urls as notification_urls
 
 app_name = "assistance"
 urlpatterns = [
@@ -27,4 +28,5 @@ urlpatterns = [
     path("experts/autocomplete/", views.expert_autocomplete, name="expert-autocomplete"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment-download"),
     path("awards/", include(awards_urls)),
+    path("inbox/", include(notification_urls)),
 ]

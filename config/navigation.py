@@ -1,5 +1,8 @@
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
+
+from assistance.notifications.selectors import UNREAD_CAP, unread_count
 
 # (label, url name, any one of these permissions (or none needed), staff only)
 NAVIGATION = [
@@ -39,3 +42,17 @@ def navigation(request):
     if matches:
         max(matches, key=lambda item: len(item["url"]))["active"] = True
     return {"nav_items": items}
+
+
+def inbox_badge(request):
+    """The unread count of the top bar's inbox link ("" for none, "99+" beyond the cap): one indexed count,
+    made only if the page shows it."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+
+    def badge() -> str:
+        count = unread_count(user=user)
+        return "" if not count else f"{UNREAD_CAP - 1}+" if count >= UNREAD_CAP else str(count)
+
+    return {"inbox_unread": SimpleLazyObject(badge)}

@@ -16,8 +16,9 @@ from clusters.models import Enterprise, Honour, User
 
 from ..lifecycle import Lifecycle, Requirement, Transition, transition
 from ..models import Attachment
-from ..services import absolute_link, attachment_store
-from ..tasks import enqueue_email
+from ..notifications.models import Notification
+from ..notifications.services import notify
+from ..services import attachment_store
 from .models import (
     ApplicationRevision,
     AwardApplication,
@@ -93,11 +94,6 @@ USER_ACTIONS = APPLICATIONS.actions
 
 def allowed_steps(user: User, application: AwardApplication) -> list[str]:
     return APPLICATIONS.allowed(user, application)
-
-
-def _mail(subject: str, body: str, users) -> None:
-    """Queue the email for the worker (this runs when the transaction commits)."""
-    enqueue_email(subject, body, [u.email for u in users if u and u.email])
 
 
 @transaction.atomic
@@ -232,9 +228,8 @@ def application_return(*, application_id: int, user: User, reason: str, at=None)
     """Send a submitted application back to its preparer for changes, saying why."""
     with APPLICATIONS.step(application_id, action="return", user=user, at=at, reason=reason) as step:
         step.note = reason.strip()
-    application = step.record
-    transaction.on_commit(lambda: _notify_preparer(application, _("returned"), reason.strip()))
-    return application
+        _notify_preparer(step.record, Notification.Kind.APPLICATION_RETURNED, _("returned"), reason.strip())
+    return step.record
 
 
 def reviewer_conflict(reviewer: User, enterprise: Enterprise) -> bool:
@@ -263,7 +258,7 @@ def _assign(application, *, reviewer: User, is_lead: bool, user: User, at=None) 
         application=application, reviewer=reviewer, is_lead=is_lead, assigned_by=user
     )
     APPLICATIONS.record(application, action="assign", user=user, note=reviewer.display_name, at=at)
-    transaction.on_commit(lambda: _notify_reviewer(assignment))
+    _notify_reviewer(assignment)
     return assignment
 
 
@@ -323,18 +318,14 @@ def assignment_declare(*, assignment_id: int, user: User, conflict: bool, note: 
     assignment.withdrawn_reason = note.strip()
     assignment.save()
     APPLICATIONS.record(application, action="conflict", user=user, note=note.strip(), at=now)
-    manager = assignment.assigned_by
-    transaction.on_commit(
-        lambda: _mail(
-            _("A reviewer declared a conflict of interest"),
-            _("%(user)s declared a conflict on %(application)s; assign another reviewer.\n%(url)s")
-            % {
-                "user": user.display_name,
-                "application": application,
-                "url": absolute_link(reverse("assistance:application-detail", args=[application.pk])),
-            },
-            [manager],
-        )
+    notify(
+        recipients=[assignment.assigned_by],
+        kind=Notification.Kind.REVIEWER_CONFLICT,
+        title=_("A reviewer declared a conflict of interest"),
+        body=_("%(user)s declared a conflict on %(application)s; assign another reviewer.")
+        % {"user": user.display_name, "application": application},
+        link=reverse("assistance:application-detail", args=[application.pk]),
+        target=application,
     )
     _complete_if_reviewed(application, at=now)
     return assignment
@@ -456,7 +447,8 @@ def application_decide(*, application_id: int, user: User, outcome: str, reason:
                 )
         except IntegrityError:
             raise ValidationError(_("This application has already been decided."), code="decided") from None
-    transaction.on_commit(lambda: _notify_preparer(application, decision.get_outcome_display(), reason.strip()))
+        what = decision.get_outcome_display()
+        _notify_preparer(application, Notification.Kind.APPLICATION_DECIDED, what, reason.strip())
     return decision
 
 
@@ -493,26 +485,22 @@ def deadline_exception_grant(*, application_id: int, user: User, reason: str, un
 
 
 def _notify_reviewer(assignment: ReviewerAssignment) -> None:
-    _mail(
-        _("An award application was assigned to you for review"),
-        _("Please review %(application)s.\n%(url)s")
-        % {
-            "application": assignment.application,
-            "url": absolute_link(reverse("assistance:review", args=[assignment.pk])),
-        },
-        [assignment.reviewer],
+    notify(
+        recipients=[assignment.reviewer],
+        kind=Notification.Kind.REVIEW_ASSIGNED,
+        title=_("An award application was assigned to you for review"),
+        body=_("Please review %(application)s.") % {"application": assignment.application},
+        link=reverse("assistance:review", args=[assignment.pk]),
+        target=assignment,
     )
 
 
-def _notify_preparer(application: AwardApplication, what: str, reason: str) -> None:
-    _mail(
-        _("Award application %(what)s") % {"what": what},
-        _("%(application)s: %(what)s.\n%(reason)s\n%(url)s")
-        % {
-            "application": application,
-            "what": what,
-            "reason": reason,
-            "url": absolute_link(reverse("assistance:application-detail", args=[application.pk])),
-        },
-        [application.prepared_by],
+def _notify_preparer(application: AwardApplication, kind: str, what: str, reason: str) -> None:
+    notify(
+        recipients=[application.prepared_by],
+        kind=kind,
+        title=_("Award application %(what)s") % {"what": what},
+        body=_("%(application)s: %(what)s.\n%(reason)s") % {"application": application, "what": what, "reason": reason},
+        link=reverse("assistance:application-detail", args=[application.pk]),
+        target=application,
     )

@@ -69,6 +69,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "config.navigation.navigation",
+                "config.navigation.inbox_badge",
             ],
         },
     },
