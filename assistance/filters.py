@@ -15,8 +15,13 @@ from .selectors import visible_teams
 
 class TicketFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
+    # A column of the ticket itself, so no row repeats: without `distinct=False` django-filter adds a
+    # DISTINCT over every column, which sorts all matching tickets before the first page can be read.
     status = django_filters.MultipleChoiceFilter(
-        label=_("Status"), choices=Ticket.Status.choices, widget=forms.SelectMultiple(attrs={"size": 3})
+        label=_("Status"),
+        choices=Ticket.Status.choices,
+        widget=forms.SelectMultiple(attrs={"size": 3}),
+        distinct=False,
     )
     category = IdChoiceFilter(label=_("Category"), queryset=TicketCategory.objects.all())
     priority = django_filters.ChoiceFilter(label=_("Priority"), choices=Priority.choices)
