@@ -400,3 +400,9 @@ def test_a_lists_query_count_does_not_grow_with_its_rows(client, manager, inspec
     many = _queries(client, f"{kind}/", headers)
     assert few == many
     print(f"/api/v1/{kind}/: {many} queries")
+
+
+def test_the_api_is_read_only(client, inspector, enterprise):
+    headers = bearer(inspector)
+    assert client.post("/api/v1/enterprises/", {}, **headers).status_code == 405
+    assert client.delete(f"/api/v1/enterprises/{enterprise.pk}/", **headers).status_code == 405
