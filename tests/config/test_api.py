@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -15,6 +16,7 @@ from django.utils import timezone
 from assistance.awards.models import ReviewerAssignment
 from clusters import services
 from clusters.models import ApiToken
+from config.settings.env import env_rate
 from tests.assistance.awards.factories import AwardApplicationFactory, AwardCycleFactory
 from tests.assistance.factories import ExpertFactory, TicketFactory, TrainingFactory, VisitFactory
 from tests.factories import (
@@ -406,3 +408,15 @@ def test_the_api_is_read_only(client, inspector, enterprise):
     headers = bearer(inspector)
     assert client.post("/api/v1/enterprises/", {}, **headers).status_code == 405
     assert client.delete(f"/api/v1/enterprises/{enterprise.pk}/", **headers).status_code == 405
+
+
+@pytest.mark.parametrize("value", ["600", "600/week", "0/m", "many/m"])
+def test_a_bad_api_rate_stops_the_start(monkeypatch, value):
+    monkeypatch.setenv("API_RATE", value)
+    with pytest.raises(ImproperlyConfigured, match="API_RATE"):
+        env_rate("API_RATE", "600/m")
+
+
+def test_an_api_rate_from_the_environment_is_read(monkeypatch):
+    monkeypatch.setenv("API_RATE", "20/h")
+    assert env_rate("API_RATE", "600/m") == "20/h"
