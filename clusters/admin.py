@@ -1,12 +1,14 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .forms import EnterpriseAdminForm
 from .models import (
+    ApiToken,
     Cluster,
     ClusterIndicator,
     Designation,
@@ -290,3 +292,47 @@ class FormSubmissionAdmin(ReadOnlyAdmin):
     search_fields = ("user__username", "url")
     list_select_related = ("user",)
     date_hierarchy = "created_at"
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are made here (or by `manage.py create_api_token`) and shown once, on the page that follows."""
+
+    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("name", "prefix", "user__username")
+    autocomplete_fields = ("user",)
+    actions = ["revoke"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("user", "name")
+        return ("user", "name", "prefix", "created_at", "created_by", "last_used_at", "revoked_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.get_fields(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return  # nothing of a token changes but its revocation, which the action does
+        token, plain = services.api_token_create(user=obj.user, name=obj.name, created_by=request.user)
+        obj.pk, obj.prefix, obj.digest, obj.created_at = token.pk, token.prefix, token.digest, token.created_at
+        obj.created_by = token.created_by
+        obj.plain_token = plain
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # The token is drawn into this one response, never stored or sent again.
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "token": obj,
+            "plain_token": obj.plain_token,
+            "title": _("API token created"),
+        }
+        return TemplateResponse(request, "admin/clusters/apitoken/created.html", context)
+
+    @admin.action(description=_("Revoke the selected API tokens"), permissions=["change"])
+    def revoke(self, request, queryset):
+        for pk in queryset.filter(revoked_at__isnull=True).values_list("pk", flat=True):
+            services.api_token_revoke(token_id=pk)
+        messages.success(request, _("The selected API tokens were revoked."))

@@ -29,13 +29,19 @@ class ListPaginator(Paginator):
     def page(self, number) -> Page:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        top = min(bottom + self.per_page, self.count)
+        return self._get_page(self.rows(bottom, bottom + self.per_page), number, self)
+
+    def rows(self, bottom: int, top: int):
+        """The rows from `bottom` up to `top`; in the back half of the list, read from its end."""
+        top = min(top, self.count)
+        if bottom >= top:
+            return self.object_list[:0]
         ordered = getattr(self.object_list, "ordered", False) and hasattr(self.object_list, "reverse")
         if not ordered or bottom <= self.count // 2:
-            return self._get_page(self.object_list[bottom:top], number, self)
+            return self.object_list[bottom:top]
         rows = list(self.object_list.reverse()[self.count - top : self.count - bottom])
         rows.reverse()
-        return self._get_page(rows, number, self)
+        return rows
 
 
 def page_size(request: HttpRequest) -> int:

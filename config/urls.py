@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from config import health
+from config.api import api_urls
 from config.signin import AdminSignInForm, QueuedPasswordResetForm, SignInForm
 from reports import views as report_views
 
@@ -45,6 +46,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("health/", health.health, name="health"),
+    path("api/v1/", api_urls()),
 ]
 
 # Also answers 503 when the error is the database being away (see config/outage.py).

@@ -25,6 +25,8 @@ from ..models import Attachment
 from . import services
 from .models import AwardApplication, AwardCycle, Review, ReviewerAssignment
 
+# The order of every list of applications: newest cycle first, then latest submitted; the id makes it total.
+APPLICATION_ORDER = ("-cycle__year", "-submitted_at", "-pk")
 SUBMITTED = Q(assignments__withdrawn_at__isnull=True, assignments__review__submitted_at__isnull=False)
 
 

@@ -34,12 +34,7 @@ from .forms import (
 )
 from .models import AwardApplication, Review
 from .selectors import (
-    application_list as select_application_list,
-)
-from .selectors import (
-    cycle_list as select_cycle_list,
-)
-from .selectors import (
+    APPLICATION_ORDER,
     cycle_ranking,
     cycle_status_counts,
     get_application_for_user,
@@ -51,6 +46,12 @@ from .selectors import (
     my_assignments,
     reviews_due,
     reviews_side_by_side,
+)
+from .selectors import (
+    application_list as select_application_list,
+)
+from .selectors import (
+    cycle_list as select_cycle_list,
 )
 
 APPLICATION_COLUMNS = [
@@ -80,9 +81,6 @@ OWN_REVIEW_COLUMNS = [
     ),
     Column(gettext_lazy("Submitted"), lambda a: a.review.submitted_at if hasattr(a, "review") else None),
 ]
-
-
-APPLICATION_ORDER = ("-cycle__year", "-submitted_at", "-pk")
 
 
 def _can_see_awards(user) -> bool:

@@ -7,7 +7,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_admins, env_bool, env_choice, env_date, env_int, env_str
+from .env import env_admins, env_bool, env_choice, env_date, env_int, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "ninja",
     "clusters",
     "assistance",
     "reports",
@@ -315,3 +316,9 @@ MIDDLEWARE.insert(
 # this is true, or when asked with --with-samples; `load_seeds --reference-only` is allowed everywhere.
 SAMPLE_SEEDS_ALLOWED = False
 # --- end of seed data ----------------------------------------------------------------------------------
+
+# --- JSON API (config/api.py) ----------------------------------------------------------------------------
+# Calls allowed per token: `600/m` is 600 a minute (s, m, h, d). Counted in the cache above, so per app
+# server when each server has its own cache directory.
+API_RATE = env_rate("API_RATE", "600/m")
+# --- end of JSON API --------------------------------------------------------------------------------------

@@ -86,3 +86,14 @@ def env_date(name: str, default: str) -> datetime.date:
         return datetime.date.fromisoformat(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={value!r} is not a date (use YYYY-MM-DD).") from None
+
+
+_RATE = re.compile(r"^[1-9][0-9]*/(s|sec|m|min|h|hour|d|day)$")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate such as `600/m`: so many calls a second (s), minute (m), hour (h) or day (d)."""
+    value = env_str(name, default).strip()
+    if not _RATE.match(value):
+        raise ImproperlyConfigured(f"{name}={value!r} is not a rate such as 600/m (per s, m, h or d).")
+    return value
