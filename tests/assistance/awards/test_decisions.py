@@ -150,7 +150,7 @@ def test_the_approved_honour_shows_on_the_enterprise_and_cluster_pages_and_in_th
     enterprise_page = reverse("clusters:enterprise-detail", args=[enterprise.pk])
     cluster_page = reverse("clusters:cluster-detail", args=[cluster.pk])
     # The enterprise's file also lists its applications, by their programme's name: look among the holdings.
-    holdings = lambda body: body.split('<div id="holdings">')[1].split('<section')[0]  # noqa: E731
+    holdings = lambda body: body.split('<div id="holdings">')[1].split("<section")[0]  # noqa: E731
     assert "河北省政府质量奖" not in holdings(client.get(enterprise_page).content.decode())
 
     _decide(application, manager, at=timezone.make_aware(datetime.datetime(2041, 10, 1, 10)))
