@@ -1,0 +1,119 @@
+"""Writing an import: the preview kept for its importer, the one confirmation, and the command's run."""
+
+import datetime
+import uuid
+from collections import defaultdict
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from clusters.editing import touch
+from clusters.models import Enterprise, Standard, User
+
+from ..models import SpreadsheetImport
+from .planning import CHUNK, Action, ImportPlan, plan_import
+from .reading import Sheet, read_spreadsheet
+
+# An upload nobody confirmed is dropped after this long, when its importer uploads again.
+KEEP_UNCONFIRMED = datetime.timedelta(days=1)
+
+
+class ImportRefused(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _reason(plan: ImportPlan) -> str:
+    return _("Imported from %(file)s") % {"file": plan.file_name}
+
+
+def import_apply(*, plan: ImportPlan, user: User | None) -> None:
+    """Write what the plan says, in bulk, with a history row for each record written.
+
+    Call it inside the transaction that made the plan with `lock=True`. New rows are inserted and changed
+    rows updated a batch at a time, each batch in one query for the rows and one for their history.
+    """
+    assert not plan.has_errors, "a plan with errors is never written"
+    reason = _reason(plan)
+    history = {"batch_size": CHUNK, "default_user": user, "default_change_reason": reason}
+    if plan.new_standards:
+        bulk_create_with_history(plan.new_standards, Standard, **history)
+    creates, updates, fields = defaultdict(list), defaultdict(list), defaultdict(set)
+    for row in plan.rows:
+        if row.action == Action.CREATE:
+            creates[type(row.obj)].append(row.obj)
+        elif row.action == Action.UPDATE:
+            updates[type(row.obj)].append(row.obj)
+            fields[type(row.obj)].update(row.fields)
+    now = timezone.now()
+    for model, objs in creates.items():
+        bulk_create_with_history(objs, model, **history)
+    for model, objs in updates.items():
+        changed = fields[model] | {"updated_at"}
+        for obj in objs:
+            obj.updated_at = now
+            if model is Enterprise:
+                touch(obj, user)  # an edit form opened before the import is then refused, not overwritten
+        if model is Enterprise:
+            changed |= {"version", "updated_by"}
+        bulk_update_with_history(objs, model, sorted(changed), **history)
+
+
+def import_file(*, user: User | None, handle, name: str, dry_run: bool = False) -> ImportPlan:
+    """Read a file and import it at once if no row has an error (the management command's way)."""
+    sheets = read_spreadsheet(handle, name)
+    with transaction.atomic():
+        plan = plan_import(user=user, sheets=sheets, file_name=name, lock=not dry_run)
+        if not dry_run and not plan.has_errors:
+            import_apply(plan=plan, user=user)
+    return plan
+
+
+def import_prepare(*, user: User, handle, name: str) -> SpreadsheetImport:
+    """Read an upload and keep its cells and its preview for the importer, under a random token."""
+    sheets = read_spreadsheet(handle, name)
+    plan = plan_import(user=user, sheets=sheets, file_name=name)
+    SpreadsheetImport.objects.filter(
+        user=user, imported_at__isnull=True, created_at__lt=timezone.now() - KEEP_UNCONFIRMED
+    ).delete()
+    return SpreadsheetImport.objects.create(
+        token=uuid.uuid4(),
+        user=user,
+        kind=plan.kind,
+        file_name=name[:255],
+        sheets=[sheet.to_json() for sheet in sheets],
+        preview=plan.to_json(),
+    )
+
+
+@transaction.atomic
+def import_confirm(*, upload_id: int, user: User) -> ImportPlan:
+    """Import what the upload's preview showed, once, in one transaction.
+
+    The rows are planned again from the kept cells with the matched records locked; if anything the
+    preview showed has changed since (someone edited an enterprise, another import ran), nothing is
+    written and the importer is asked to look at a fresh preview. A list with an error row is refused
+    whole: a county's list goes in complete or not at all, so nobody has to work out later which of its
+    rows are in the registry.
+    """
+    upload = SpreadsheetImport.objects.select_for_update().get(pk=upload_id, user=user)
+    if upload.imported_at is not None:
+        when = timezone.localtime(upload.imported_at).strftime("%Y-%m-%d %H:%M")
+        raise ImportRefused(_("This file was already imported, at %(when)s.") % {"when": when})
+    sheets = [Sheet.from_json(sheet) for sheet in upload.sheets]
+    plan = plan_import(user=user, sheets=sheets, file_name=upload.file_name, lock=True)
+    if plan.has_errors:
+        raise ImportRefused(_("Nothing was imported: correct the rows with errors in the file and upload it again."))
+    if plan.signature() != upload.preview["signature"]:
+        raise ImportRefused(
+            _(
+                "Nothing was imported: the registry changed since the preview. Upload the file again to see what it would do now."
+            )
+        )
+    import_apply(plan=plan, user=user)
+    upload.imported_at = timezone.now()
+    upload.save(update_fields=["imported_at"])
+    return plan
