@@ -342,7 +342,7 @@ def _apply_values(row: PlannedRow, obj: models.Model, values: dict, display: Cal
     for name, value in values.items():
         if value is None:
             continue  # an empty optional cell keeps what the registry holds
-        old = getattr(obj, name)
+        old = None if is_new else getattr(obj, name)
         if not is_new and old != value:
             header = row_header(obj, name)
             row.changes.append((header, display(obj, name, old), display(obj, name, value)))
