@@ -64,7 +64,9 @@ def county_manager(county):
 
 def test_a_new_credit_code_creates_an_enterprise_with_its_history(manager, cluster):
     code = make_credit_code()
-    row = enterprise_row("迁安新材料有限公司", code, cluster=cluster.name, size="中型", is_leading="是", address="迁安市某路")
+    row = enterprise_row(
+        "迁安新材料有限公司", code, cluster=cluster.name, size="中型", is_leading="是", address="迁安市某路"
+    )
     plan = run(manager, enterprises_xlsx([row]))
 
     assert report(plan) == [(2, Action.CREATE, [])]
@@ -105,7 +107,11 @@ def test_an_empty_optional_cell_keeps_what_the_registry_holds(manager, enterpris
 
     assert report(plan) == [(2, Action.UNCHANGED, [])]
     enterprise.refresh_from_db()
-    assert (enterprise.address, enterprise.contact_phone, enterprise.cluster) == ("迁安市钢城大街", "0315-1234567", cluster)
+    assert (enterprise.address, enterprise.contact_phone, enterprise.cluster) == (
+        "迁安市钢城大街",
+        "0315-1234567",
+        cluster,
+    )
 
 
 def test_importing_the_same_file_twice_changes_nothing_the_second_time(manager, enterprise, cluster):
@@ -163,7 +169,9 @@ def test_a_normalised_code_matches_the_enterprise_it_belongs_to(manager, enterpr
     ids=["length", "character", "check character"],
 )
 def test_a_bad_credit_code_names_its_row_column_and_the_rule_it_breaks(manager, bad, rule):
-    plan = run(manager, enterprises_xlsx([enterprise_row("某企业", make_credit_code()), enterprise_row("错码企业", bad)]))
+    plan = run(
+        manager, enterprises_xlsx([enterprise_row("某企业", make_credit_code()), enterprise_row("错码企业", bad)])
+    )
 
     assert report(plan) == [(2, Action.CREATE, []), (3, Action.ERROR, [("统一社会信用代码", rule_message(bad))])]
     assert rule in rule_message(bad)
@@ -196,7 +204,7 @@ def test_a_cluster_of_another_county_is_an_error(manager, county, other_cluster)
     plan = run(manager, enterprises_xlsx([enterprise_row("跨县企业", make_credit_code(), cluster=other_cluster.name)]))
     [(number, action, errors)] = report(plan)
     assert (number, action) == (2, Action.ERROR)
-    assert errors == [("产业集群", f"{other_cluster.name} 位于 丰润区，不在 迁安市。")] or errors[0][0] == "产业集群"
+    assert errors == [("产业集群", f"{other_cluster.name}位于丰润区，不在迁安市。")]
 
 
 def test_a_thousand_row_list_with_mixed_errors_gives_exactly_the_expected_report(
@@ -266,7 +274,11 @@ def test_a_csv_file_in_utf8_with_a_bom_or_in_gbk_reads_the_same(manager, cluster
 
     assert report(plan) == [(2, Action.CREATE, [])]
     enterprise = Enterprise.objects.get(credit_code=code)
-    assert (enterprise.name, enterprise.contact_person, enterprise.cluster) == ("唐山市丰南区钢铁企业", "王经理", cluster)
+    assert (enterprise.name, enterprise.contact_person, enterprise.cluster) == (
+        "唐山市丰南区钢铁企业",
+        "王经理",
+        cluster,
+    )
 
 
 @pytest.mark.parametrize(
@@ -295,7 +307,9 @@ def test_nothing_is_written_when_the_transaction_fails(manager, enterprise, monk
 
     monkeypatch.setattr(services, "bulk_update_with_history", fail)
     histories = Enterprise.history.count()
-    data = enterprises_xlsx([enterprise_row("新企业", make_credit_code()), enterprise_row("改名", enterprise.credit_code)])
+    data = enterprises_xlsx(
+        [enterprise_row("新企业", make_credit_code()), enterprise_row("改名", enterprise.credit_code)]
+    )
 
     with pytest.raises(RuntimeError):
         run(manager, data)
@@ -305,7 +319,9 @@ def test_nothing_is_written_when_the_transaction_fails(manager, enterprise, monk
 
 
 def test_a_dry_run_writes_nothing(manager, enterprise):
-    data = enterprises_xlsx([enterprise_row("新企业", make_credit_code()), enterprise_row("改名", enterprise.credit_code)])
+    data = enterprises_xlsx(
+        [enterprise_row("新企业", make_credit_code()), enterprise_row("改名", enterprise.credit_code)]
+    )
     plan = run(manager, data, dry_run=True)
     assert [row.action for row in plan.rows] == [Action.CREATE, Action.UPDATE]
     assert list(Enterprise.objects.values_list("name", flat=True)) == [enterprise.name]
@@ -377,7 +393,11 @@ def test_holdings_are_created_on_the_enterprise_their_credit_code_names(manager,
     new = Standard.objects.get(number="T/CISA 100-2021")
     assert (new.level, new.year, new.history.count()) == ("group", 2021, 1)
     trademark = Trademark.objects.get()
-    assert (trademark.kind, trademark.date, trademark.source) == ("well_known", datetime.date(2020, 6, 1), "导入自 荣誉.xlsx")
+    assert (trademark.kind, trademark.date, trademark.source) == (
+        "well_known",
+        datetime.date(2020, 6, 1),
+        "导入自 荣誉.xlsx",
+    )
     assert Designation.objects.get().kind == "national_little_giant"
     assert Honour.history.get().history_user == manager
 
@@ -394,7 +414,9 @@ def test_importing_the_same_holdings_twice_changes_nothing_the_second_time(manag
 
 def test_a_changed_holding_is_an_update_of_the_fields_that_changed(manager, enterprise):
     code = enterprise.credit_code
-    run(manager, holdings_xlsx(honours=[[code, "市政府质量奖", "唐山市政府质量奖", "2020", "2020-12-01", "市政府文件"]]))
+    run(
+        manager, holdings_xlsx(honours=[[code, "市政府质量奖", "唐山市政府质量奖", "2020", "2020-12-01", "市政府文件"]])
+    )
 
     plan = run(manager, holdings_xlsx(honours=[[code, "市政府质量奖", "唐山市政府质量奖", "2020", "2020-12-15", ""]]))
 
@@ -456,4 +478,4 @@ def test_a_new_standard_needs_its_title_level_year_and_a_number_of_its_level(man
 def test_a_holding_dated_in_the_future_is_refused_by_the_models_own_rule(manager, enterprise):
     later = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
     plan = run(manager, holdings_xlsx(designations=[[enterprise.credit_code, "高新技术企业", later, ""]]))
-    assert report(plan) == [(2, Action.ERROR, [("日期", "日期不能晚于今天。")])] or plan.rows[0].errors[0][0] == "日期"
+    assert report(plan) == [(2, Action.ERROR, [("日期", "日期不能晚于今天。")])]
