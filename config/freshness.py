@@ -25,8 +25,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 VERSION_KEY = "figures:version"
 TRACKED_APPS = ("clusters", "assistance")
-# Records no figure counts: the resubmission guard's tokens and the ticket number counter.
-UNTRACKED = {("clusters", "formsubmission"), ("assistance", "ticketcounter")}
+# Records no figure counts: the resubmission guard's tokens, the ticket number counter, uploaded lists.
+UNTRACKED = {("clusters", "formsubmission"), ("assistance", "ticketcounter"), ("assistance", "spreadsheetimport")}
 
 
 def _database() -> str:

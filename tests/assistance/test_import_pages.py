@@ -74,6 +74,13 @@ def test_a_manager_uploads_a_list_sees_every_row_and_imports_it_on_confirmation(
     }
 
 
+def test_the_enterprise_lists_kept_count_learns_of_an_import(client_for, manager, listing):
+    client = client_for(manager)
+    assert client.get(reverse("clusters:enterprise-list")).context["page"].paginator.count == 1
+    confirm(client, upload(client, listing))
+    assert client.get(reverse("clusters:enterprise-list")).context["page"].paginator.count == 2
+
+
 def test_the_enterprise_list_links_the_import_for_those_who_may_use_it(client_for, manager, inspector):
     link = f'href="{START}"'
     assert link in client_for(manager).get(reverse("clusters:enterprise-list")).content.decode()

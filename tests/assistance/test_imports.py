@@ -305,7 +305,7 @@ def test_nothing_is_written_when_the_transaction_fails(manager, enterprise, monk
     def fail(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(services, "bulk_update_with_history", fail)
+    monkeypatch.setattr(services, "get_history_manager_for_model", fail)
     histories = Enterprise.history.count()
     data = enterprises_xlsx(
         [enterprise_row("新企业", make_credit_code()), enterprise_row("改名", enterprise.credit_code)]
