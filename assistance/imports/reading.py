@@ -86,15 +86,30 @@ def read_spreadsheet(handle, name: str) -> list[Sheet]:
     raise ImportFileError(_("Upload an Excel workbook (.xlsx) or a CSV file (.csv)."))
 
 
+# What openpyxl raises on a file that is a zip but not a workbook, or a workbook with broken parts
+# (read-only sheets are parsed lazily, so this can come while the rows are read).
+BROKEN_WORKBOOK = (
+    zipfile.BadZipFile,
+    InvalidFileException,
+    KeyError,
+    ValueError,
+    TypeError,
+    IndexError,
+    AttributeError,
+    SyntaxError,
+    OSError,
+)
+
+
 def _read_xlsx(data: bytes) -> list[Sheet]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
+        try:
+            return [_sheet(sheet.title, sheet.iter_rows(values_only=True)) for sheet in workbook.worksheets]
+        finally:
+            workbook.close()
+    except BROKEN_WORKBOOK:
         raise ImportFileError(_("The file is not an Excel workbook that can be read (.xlsx).")) from None
-    try:
-        return [_sheet(sheet.title, sheet.iter_rows(values_only=True)) for sheet in workbook.worksheets]
-    finally:
-        workbook.close()
 
 
 def _read_csv(data: bytes) -> list[Sheet]:

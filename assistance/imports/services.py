@@ -4,7 +4,7 @@ import datetime
 import uuid
 from collections import defaultdict
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -119,13 +119,19 @@ def import_confirm(*, upload_id: int, user: User) -> ImportPlan:
     plan = plan_import(user=user, sheets=sheets, file_name=upload.file_name, lock=True)
     if plan.has_errors:
         raise ImportRefused(_("Nothing was imported: correct the rows with errors in the file and upload it again."))
-    if plan.signature() != upload.preview["signature"]:
-        raise ImportRefused(
-            _(
-                "Nothing was imported: the registry changed since the preview. Upload the file again to see what it would do now."
-            )
+    changed = ImportRefused(
+        _(
+            "Nothing was imported: the registry changed since the preview. Upload the file again to see what it would do now."
         )
-    import_apply(plan=plan, user=user)
+    )
+    if plan.signature() != upload.preview["signature"]:
+        raise changed
+    try:
+        with transaction.atomic():
+            import_apply(plan=plan, user=user)
+    except IntegrityError:
+        # A record the rows create was made meanwhile by someone else (a new row cannot be locked in advance).
+        raise changed from None
     upload.imported_at = timezone.now()
     upload.save(update_fields=["imported_at"])
     return plan

@@ -6,9 +6,12 @@ import re
 import pytest
 from django.contrib import messages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from assistance.imports import services
 from assistance.models import SpreadsheetImport
 from clusters.models import Enterprise, Honour, Standard, StandardRole, Trademark
 from tests.factories import UserFactory, make_credit_code
@@ -166,6 +169,34 @@ def test_the_confirmation_imports_what_was_previewed_or_nothing(client_for, mana
 
     assert _messages(refused) == ["未导入任何数据：预览之后数据已有变动。请重新上传文件，查看最新的导入预览。"]
     assert list(Enterprise.objects.values_list("name", flat=True)) == ["同事刚改的名称"]
+
+
+def test_a_record_written_meanwhile_refuses_the_confirmation_instead_of_failing(
+    client_for, manager, listing, monkeypatch
+):
+    client = client_for(manager)
+    uploaded = upload(client, listing)
+
+    def clash(**kwargs):
+        raise IntegrityError("UNIQUE constraint failed: clusters_enterprise.credit_code")
+
+    monkeypatch.setattr(services, "import_apply", clash)
+    refused = confirm(client, uploaded)
+    assert refused.status_code == 302
+    assert _messages(refused)[-1].startswith("未导入任何数据：预览之后数据已有变动。")
+    assert SpreadsheetImport.objects.get().imported_at is None
+
+
+def test_the_preview_takes_as_many_queries_for_two_hundred_rows_as_for_two(client_for, manager, county):
+    client = client_for(manager)
+    small = upload(client, enterprises_xlsx([enterprise_row(f"企业{i}", make_credit_code()) for i in range(2)]))
+    large = upload(client, enterprises_xlsx([enterprise_row(f"企业{i}", make_credit_code()) for i in range(200)]))
+    client.get(small["Location"])  # the session and the kept figures, once
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(small["Location"]).status_code == 200
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(large["Location"] + "?per_page=100").status_code == 200
+    assert len(many) == len(few)
 
 
 def test_a_file_that_cannot_be_read_is_a_form_error(client_for, manager):

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -35,6 +36,13 @@ def rule_message(code: str) -> str:
     with pytest.raises(ValidationError) as error:
         validate_credit_code(code)
     return " ".join(error.value.messages)
+
+
+def zip_bytes() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<not-a-workbook/>")
+    return out.getvalue()
 
 
 def fullwidth(text: str) -> str:
@@ -286,7 +294,10 @@ def test_a_csv_file_in_utf8_with_a_bom_or_in_gbk_reads_the_same(manager, cluster
     [
         (b"not a zip", "名单.xlsx", "该文件不是可读取的 Excel 工作簿（.xlsx）。"),
         (b"\x00\x01", "名单.xls", "请上传 Excel 工作簿（.xlsx）或 CSV 文件（.csv）。"),
+        (zip_bytes(), "名单.xlsx", "该文件不是可读取的 Excel 工作簿（.xlsx）。"),
+        (b"\xff\xfe\x00\x81\x30", "名单.csv", "该 CSV 文件既不是 UTF-8 也不是 GBK 编码的文本。"),
     ],
+    ids=["not a zip", "an old .xls", "a zip that is no workbook", "bytes that are no text"],
 )
 def test_a_file_that_is_not_a_spreadsheet_is_refused_with_a_message(manager, data, name, message):
     with pytest.raises(ImportFileError) as error:

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
 from assistance.imports.planning import Action, ImportPlan
@@ -42,6 +43,10 @@ class Command(BaseCommand):
                 plan = import_file(user=user, handle=handle, name=file.name, dry_run=dry_run)
         except ImportFileError as error:
             raise CommandError(error.message) from error
+        except IntegrityError as error:
+            raise CommandError(
+                f"Nothing was imported: a record was written meanwhile ({error}); run it again."
+            ) from error
         self.report(plan)
         if plan.has_errors:
             raise CommandError(_("Nothing was imported: correct the rows with errors in the file and run it again."))
