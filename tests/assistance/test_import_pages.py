@@ -235,3 +235,14 @@ def test_the_templates_hold_the_columns_and_an_example_row_that_imports(client_f
 
 def test_an_unknown_template_is_not_found(client_for, manager):
     assert client_for(manager).get(reverse("assistance:import-template", args=["tickets"])).status_code == 404
+
+
+def test_the_manager_group_the_seeds_restore_may_import(db):
+    from io import StringIO
+
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+
+    Group.objects.filter(name="manager").delete()
+    call_command("load_seeds", "--reference-only", stdout=StringIO())
+    assert Group.objects.get(name="manager").permissions.filter(codename="import_enterprises").exists()
