@@ -354,8 +354,9 @@ def test_an_import_writes_rows_a_batch_per_query_never_a_query_per_row(manager, 
     assert _queries(manager, medium) == _queries(manager, small)
     assert _queries(manager, large) - _queries(manager, small) <= len(large) // 20
 
-    renamed = [[f"改{row[0]}", *row[1:]] for row in small]
-    renamed_medium = [[f"改{row[0]}", *row[1:]] for row in medium]
+    # Renamed, the cluster left empty: each enterprise keeps the cluster it has.
+    renamed = [[f"改{row[0]}", row[1], row[2], "", *row[4:]] for row in small]
+    renamed_medium = [[f"改{row[0]}", row[1], row[2], "", *row[4:]] for row in medium]
     assert _queries(manager, renamed_medium) == _queries(manager, renamed)
 
 
