@@ -11,6 +11,7 @@ from .models import (
     Expert,
     ServiceLevel,
     ServicePartner,
+    SpreadsheetImport,
     SupportTeam,
     TeamMembership,
     Ticket,
@@ -235,6 +236,17 @@ class TeamMembershipAdmin(AuditedAdmin):
 @admin.register(TicketCounter)
 class TicketCounterAdmin(ReadOnlyAdmin):
     list_display = ("year", "last")
+
+
+@admin.register(SpreadsheetImport)
+class SpreadsheetImportAdmin(ReadOnlyAdmin):
+    """Who uploaded which list, and whether it was imported; the cells and preview stay out of the list."""
+
+    list_display = ("file_name", "kind", "user", "created_at", "imported_at")
+    list_filter = ("kind",)
+    search_fields = ("file_name", "user__username")
+    list_select_related = ("user",)
+    fields = ("file_name", "kind", "user", "created_at", "imported_at")
 
 
 # The award and inbox pages of admin live with the awards and the notifications.

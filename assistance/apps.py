@@ -11,6 +11,7 @@ class AssistanceConfig(AppConfig):
     replayed_data_migrations = [
         ("assistance.migrations.0002_reference_data_and_permissions", "forwards"),
         ("assistance.migrations.0004_award_reference_data", "forwards"),
+        ("assistance.migrations.0015_grant_import_to_managers", "forwards"),
     ]
 
     def ready(self) -> None:

@@ -268,3 +268,19 @@ class TrainingForm(SubmitOnceForm, VersionedForm):
 
 class AttachmentForm(SubmitOnceForm):
     file = forms.FileField(label=_("File"))
+
+
+class ImportUploadForm(SubmitOnceForm):
+    file = forms.FileField(
+        label=_("Spreadsheet file"),
+        help_text=_("An Excel workbook (.xlsx) or a CSV file (.csv, UTF-8 or GBK) laid out as the template."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Upload and preview"))
+
+
+class ImportConfirmForm(SubmitOnceForm):
+    """The confirmation of a previewed import: no fields but its one-time token."""

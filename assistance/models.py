@@ -1,6 +1,7 @@
 """The bureau's work: support teams, experts, help tickets, visits, trainings and attachments."""
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.core.files.storage import storages
@@ -512,6 +513,34 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class SpreadsheetImport(models.Model):
+    """An uploaded list of enterprises or of their holdings, read and previewed, waiting for its importer.
+
+    The cells are kept as read, so that the confirmation imports what the preview showed without the file
+    being sent again; the preview is kept to check that nothing it showed has changed meanwhile.
+    """
+
+    token = models.UUIDField(_("token"), unique=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("importer"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=16)
+    file_name = models.CharField(_("file name"), max_length=255)
+    sheets = models.JSONField(_("cells read"))
+    preview = models.JSONField(_("preview shown"))
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now, db_index=True)
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("spreadsheet import")
+        verbose_name_plural = _("spreadsheet imports")
+        ordering = ["-created_at", "-id"]
+        permissions = [("import_enterprises", _("Can import enterprises and their holdings from spreadsheets"))]
+
+    def __str__(self) -> str:
+        return self.file_name
 
 
 # The award and notification models live in their own packages; importing them here registers them with the app.

@@ -27,6 +27,10 @@ urlpatterns = [
     path("users/autocomplete/", views.user_autocomplete, name="user-autocomplete"),
     path("experts/autocomplete/", views.expert_autocomplete, name="expert-autocomplete"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment-download"),
+    path("imports/", views.import_start, name="import-start"),
+    path("imports/templates/<slug:kind>/", views.import_template, name="import-template"),
+    path("imports/<uuid:token>/", views.import_preview, name="import-preview"),
+    path("imports/<uuid:token>/confirm/", views.import_confirm, name="import-confirm"),
     path("awards/", include(awards_urls)),
     path("inbox/", include(notification_urls)),
 ]

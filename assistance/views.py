@@ -1,3 +1,4 @@
+import io
 from collections.abc import Callable
 
 from django import forms
@@ -6,7 +7,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models.functions import Concat
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,8 +21,22 @@ from config.pagination import paginate
 from . import services
 from .attachments import download_response
 from .filters import TicketFilter, TrainingFilter, VisitFilter
-from .forms import AttachmentForm, TicketForm, TrainingForm, VisitForm, action_form, ticket_label, user_label
-from .models import Ticket
+from .forms import (
+    AttachmentForm,
+    ImportConfirmForm,
+    ImportUploadForm,
+    TicketForm,
+    TrainingForm,
+    VisitForm,
+    action_form,
+    ticket_label,
+    user_label,
+)
+from .imports.planning import Action, template_sheets
+from .imports.reading import ImportFileError, write_template
+from .imports.services import ImportRefused, import_prepare
+from .imports.services import import_confirm as confirm_import
+from .models import SpreadsheetImport, Ticket
 from .selectors import (
     active_experts,
     assignee_choices,
@@ -508,3 +523,77 @@ def expert_autocomplete(request: HttpRequest) -> JsonResponse:
     return autocomplete_response(
         request, active_experts(), search=("name", "organisation", "specialities"), order=("name", "pk"), label=str
     )
+
+
+# Imports of enterprises and their holdings from the counties' spreadsheets
+
+
+IMPORT_TEMPLATES = {"enterprises": "企业导入模板.xlsx", "holdings": "企业荣誉标准商标导入模板.xlsx"}
+
+
+@permission_required("assistance.import_enterprises", raise_exception=True)
+def import_start(request: HttpRequest) -> HttpResponse:
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            prepared = import_prepare(user=request.user, handle=upload, name=upload.name)
+        except ImportFileError as error:
+            form.add_error("file", error.message)
+        else:
+            return redirect("assistance:import-preview", prepared.token)
+    return render(request, "assistance/import_start.html", {"form": form, "templates": IMPORT_TEMPLATES})
+
+
+@require_GET
+@permission_required("assistance.import_enterprises", raise_exception=True)
+def import_template(request: HttpRequest, kind: str) -> FileResponse:
+    if kind not in IMPORT_TEMPLATES:
+        raise Http404
+    data = write_template(template_sheets(kind))
+    return FileResponse(io.BytesIO(data), as_attachment=True, filename=IMPORT_TEMPLATES[kind])
+
+
+def _upload_for_user(request: HttpRequest, token) -> SpreadsheetImport:
+    """An upload is seen only by the user who sent it."""
+    return get_object_or_404(SpreadsheetImport, token=token, user=request.user)
+
+
+@require_GET
+@permission_required("assistance.import_enterprises", raise_exception=True)
+def import_preview(request: HttpRequest, token) -> HttpResponse:
+    upload = _upload_for_user(request, token)
+    preview = upload.preview
+    shown = request.GET.get("action")
+    rows = [row for row in preview["rows"] if row["action"] == shown] if shown in Action.ORDER else preview["rows"]
+    totals = preview["totals"]
+    context = {
+        "upload": upload,
+        "preview": preview,
+        "totals": [(action, Action.LABELS[action], totals[action]) for action in Action.ORDER],
+        "labels": Action.LABELS,
+        "shown": shown if shown in Action.ORDER else "",
+        "page": paginate(request, rows),
+        "has_errors": bool(preview["file_errors"]) or totals[Action.ERROR] > 0,
+        "writes": totals[Action.CREATE] + totals[Action.UPDATE],
+        "form": ImportConfirmForm(),
+    }
+    return render(request, "assistance/import_preview.html", context)
+
+
+@require_POST
+@permission_required("assistance.import_enterprises", raise_exception=True)
+def import_confirm(request: HttpRequest, token) -> HttpResponse:
+    upload = _upload_for_user(request, token)
+    try:
+        plan = confirm_import(upload_id=upload.pk, user=request.user)
+    except ImportRefused as error:
+        messages.error(request, error.message)
+        return redirect("assistance:import-preview", upload.token)
+    totals = plan.totals()
+    messages.success(
+        request,
+        _("%(file)s was imported: %(create)d created, %(update)d updated, %(unchanged)d unchanged.")
+        % {"file": upload.file_name, **totals},
+    )
+    return redirect("clusters:enterprise-list")

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,7 +16,9 @@ CREDIT_CODE_WEIGHTS = [pow(3, i, 31) for i in range(17)]
 
 
 def normalise_credit_code(value: str) -> str:
-    return (value or "").strip().upper()
+    """The code as GB 32100-2015 writes it: full-width characters (０-９, Ａ-Ｚ, the ideographic space) made
+    half-width, surrounding spaces dropped, letters in capitals."""
+    return unicodedata.normalize("NFKC", value or "").strip().upper()
 
 
 def credit_code_check_character(first17: str) -> str:

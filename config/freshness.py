@@ -25,13 +25,15 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 VERSION_KEY = "figures:version"
 TRACKED_APPS = ("clusters", "assistance")
-# Records no figure counts: the resubmission guard's tokens, API tokens, the ticket number counter, the inbox.
+# Records no figure counts: the resubmission guard's tokens, API tokens, the ticket number counter, the inbox,
+# uploaded lists.
 UNTRACKED = {
     ("clusters", "formsubmission"),
     ("clusters", "apitoken"),
     ("assistance", "ticketcounter"),
     ("assistance", "notification"),
     ("assistance", "notificationpreference"),
+    ("assistance", "spreadsheetimport"),
 }
 
 

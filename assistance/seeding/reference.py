@@ -5,6 +5,7 @@ from clusters.seeding import SeedReport, ensure, ensure_group_permissions, migra
 from ..models import ServiceLevel, ServicePartner, TicketCategory
 
 REFERENCE_MIGRATION = "0002_reference_data_and_permissions"
+IMPORT_MIGRATION = "0015_grant_import_to_managers"
 
 
 def load_reference(report: SeedReport) -> None:
@@ -20,3 +21,4 @@ def load_reference(report: SeedReport) -> None:
     for name in migration.PARTNERS:
         ensure(ServicePartner, {"name": name}, {}, report)
     ensure_group_permissions(migration.GROUP_PERMISSIONS, "assistance", report)
+    ensure_group_permissions(migration_module("assistance", IMPORT_MIGRATION).GROUP_PERMISSIONS, "assistance", report)
