@@ -8,6 +8,7 @@ from django.utils import translation
 
 from assistance.awards import services
 from clusters.models import Honour
+from tests.factories import HonourFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +57,29 @@ def test_an_approved_award_is_sourced_to_the_cycle_and_enterprise_not_an_id(mana
     honour = Honour.objects.get()
     assert honour.source == f"{application.cycle}授奖决定（{enterprise.name}申报）"
     assert "号申报" not in honour.source
+
+
+def test_the_migration_renames_sources_that_named_the_application_by_its_id(
+    manager, make_application, enterprise, cycle
+):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("assistance.migrations.0013_name_award_sources_by_cycle_and_enterprise")
+    application = make_application("pending_decision")
+    services.application_decide(application_id=application.pk, user=manager, outcome="approved", reason="优秀")
+    honour = Honour.objects.get()
+    honour.source = f"{cycle}第{application.pk}号申报的授奖决定"
+    honour.save()
+    kept = HonourFactory(enterprise=enterprise, source="报道")
+
+    migration.name_sources(apps, None)
+
+    honour.refresh_from_db()
+    kept.refresh_from_db()
+    assert honour.source == f"{cycle}授奖决定（{enterprise.name}申报）"
+    assert kept.source == "报道"
+    migration.number_sources(apps, None)
+    honour.refresh_from_db()
+    assert honour.source == f"{cycle}第{application.pk}号申报的授奖决定"
