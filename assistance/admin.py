@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from clusters.admin import AUDIT_FIELDS, AuditedAdmin, ReadOnlyAdmin, VersionedAdminMixin
@@ -82,13 +83,31 @@ class ServiceLevelAdmin(AuditedAdmin):
         return False
 
 
+class ActionFilter(admin.SimpleListFilter):
+    """Events by action, named as the timeline names them (the admin's own view holds `action_labels`)."""
+
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return list(model_admin.action_labels.items())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 class TimelineInline(admin.TabularInline):
     """A record's lifecycle events, read-only: only the lifecycle engine writes them."""
 
-    fields = ("at", "action", "from_status", "to_status", "actor", "note")
+    fields = ("at", "action_label", "from_status", "to_status", "actor", "note")
     readonly_fields = fields
     extra = 0
     can_delete = False
+    action_labels = services.ACTION_LABELS
+
+    @admin.display(description=_("action"))
+    def action_label(self, event) -> str:
+        return self.action_labels.get(event.action, event.action)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -208,10 +227,16 @@ class AttachmentAdmin(admin.ModelAdmin):
 
 @admin.register(TicketEvent)
 class TicketEventAdmin(admin.ModelAdmin):
-    list_display = ("ticket", "action", "from_status", "to_status", "actor", "at")
-    list_filter = ("action", "to_status")
+    list_display = ("ticket", "action_label", "from_status", "to_status", "actor", "at")
+    list_filter = (ActionFilter, "to_status")
     search_fields = ("ticket__number", "note")
-    readonly_fields = ("ticket", "action", "from_status", "to_status", "actor", "at", "note")
+    readonly_fields = ("ticket", "action_label", "from_status", "to_status", "actor", "at", "note")
+    action_labels = services.ACTION_LABELS
+
+    @admin.display(description=_("action"))
+    def action_label(self, event) -> str:
+        return self.action_labels.get(event.action, event.action)
+
     list_select_related = ("ticket", "actor")
 
     def has_add_permission(self, request):

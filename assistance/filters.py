@@ -3,9 +3,10 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clusters.fields import IdChoiceFilter
-from clusters.filters import ScopedFilterSet, TotalOrderingFilter
+from clusters.filters import ScopedFilterSet, TotalOrderingFilter, YesNoFilter
 from clusters.models import User
 from clusters.periods import within_days
 
@@ -29,7 +30,7 @@ class TicketFilter(ScopedFilterSet):
     county = IdChoiceFilter(label=_("County"), queryset=None, field_name="enterprise__county")
     team = IdChoiceFilter(label=_("Team"), queryset=None)
     assignee = IdChoiceFilter(label=_("Assignee"), queryset=None)
-    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    overdue = YesNoFilter(label=_("Overdue"), method="filter_overdue")
     # Ranges on the timestamp between local midnights, which its index serves (see clusters/periods.py).
     opened_after = django_filters.DateFilter(
         label=_("Opened from"), method="filter_opened", widget=forms.DateInput(attrs={"type": "date"})
@@ -44,7 +45,7 @@ class TicketFilter(ScopedFilterSet):
         then={"priority_rank": ("-opened_at", "-id"), "opened_at": ("id",), "due_at": ("id",), "number": ()},
         expressions={"priority_rank": PRIORITY_RANK},
         field_labels={
-            "opened_at": _("Opened"),
+            "opened_at": pgettext_lazy("time", "Opened"),
             "due_at": _("Due"),
             "number": _("Number"),
             "priority_rank": _("Priority"),
@@ -61,7 +62,7 @@ class TicketFilter(ScopedFilterSet):
         teams = visible_teams(user=user)
         self.filters["team"].queryset = teams
         self.filters["assignee"].queryset = (
-            User.objects.filter(memberships__team__in=teams).distinct().order_by("username")
+            User.objects.filter(memberships__team__in=teams).distinct().order_by("last_name", "first_name", "username")
         )
 
     def search(self, queryset, name, value):

@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from clusters.models import Cluster, Enterprise, Region, TimeStampedModel, VersionedModel
@@ -386,7 +387,9 @@ class TicketEvent(LifecycleEvent):
         indexes = [models.Index(fields=["ticket", "at"], name="ticket_event_ticket_at")]
 
     def __str__(self) -> str:
-        return f"{self.ticket.number}: {self.from_status} → {self.to_status}"
+        if not self.from_status:
+            return f"{self.ticket.number}：{self.get_to_status_display()}"
+        return f"{self.ticket.number}：{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
 class Visit(TimeStampedModel):
@@ -491,7 +494,7 @@ class Attachment(models.Model):
     )
     file = models.FileField(_("file"), upload_to="attachments/%Y/%m/", storage=private_storage)
     original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=100)
+    content_type = models.CharField(pgettext_lazy("attachment", "content type"), max_length=100)
     size = models.PositiveIntegerField(_("file size"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.PROTECT, related_name="+"

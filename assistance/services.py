@@ -61,9 +61,9 @@ ACTION_LABELS = {
     "wait": gettext_lazy("Wait on enterprise"),
     "resume": gettext_lazy("Resume"),
     "resolve": gettext_lazy("Resolve"),
-    "close": gettext_lazy("Close"),
+    "close": gettext_lazy("Close ticket"),
     "reopen": gettext_lazy("Reopen"),
-    "cancel": gettext_lazy("Cancel"),
+    "cancel": gettext_lazy("Cancel ticket"),
 }
 
 
@@ -184,7 +184,9 @@ def ticket_assign(*, ticket_id: int, user: User, team: SupportTeam, assignee: Us
     """
     if not is_team_member(assignee, team.pk):
         raise ValidationError(
-            _("%(user)s is not a member of %(team)s."), code="member", params={"user": assignee, "team": team}
+            _("%(user)s is not a member of %(team)s."),
+            code="member",
+            params={"user": assignee.display_name, "team": team},
         )
     with TICKETS.step(ticket_id, action="assign", user=user, note=note, at=at) as step:
         ticket = step.record

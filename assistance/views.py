@@ -168,7 +168,7 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     context = {
         "ticket": ticket,
-        "timeline": ticket_timeline(ticket=ticket),
+        "timeline": labelled_timeline(ticket_timeline(ticket=ticket)),
         "actions": actions,
         # The assets of the action forms' pickers, once for the page.
         "media": sum((action["form"].media for action in actions), forms.Media()),
@@ -238,25 +238,70 @@ def ticket_transition(request: HttpRequest, pk: int, action: str) -> HttpRespons
         request,
         record=ticket,
         form=action_form(action, request.POST, user=request.user, ticket=ticket),
-        label=services.ACTION_LABELS[action],
         take=lambda data: TRANSITION_SERVICES[action](ticket_id=ticket.pk, user=request.user, **data),
+        done=lambda moved, data: ticket_step_message(action, moved),
     )
 
 
-def step_response(request: HttpRequest, *, record, form, label: str, take: Callable[[dict], object]) -> HttpResponse:
+def labelled_events(events, labels: dict) -> list:
+    """The events with `label`, their action as the timeline names it (for a step that moved no status)."""
+    events = list(events)
+    for event in events:
+        event.label = labels.get(event.action, event.action)
+    return events
+
+
+def labelled_timeline(timeline: list[dict]) -> list[dict]:
+    labelled_events((entry["item"] for entry in timeline if entry["kind"] == "event"), services.ACTION_LABELS)
+    return timeline
+
+
+def ticket_step_message(action: str, ticket: Ticket) -> str:
+    """What a step did to which ticket, said as a sentence: "工单 TS-2026-000005 已分派给第二工作组（王立新）。"."""
+    values = {"number": ticket.number}
+    if action == "assign":
+        values |= {"team": ticket.team.name, "assignee": ticket.assignee.display_name}
+    elif action == "wait":
+        values["enterprise"] = ticket.enterprise.name
+    elif action == "resume":
+        values["due"] = timezone.localtime(ticket.due_at).strftime("%Y-%m-%d %H:%M")
+    return TICKET_STEP_MESSAGES[action] % values
+
+
+TICKET_STEP_MESSAGES = {
+    "assign": gettext_lazy("Ticket %(number)s was assigned to %(team)s (%(assignee)s)."),
+    "start": gettext_lazy("Work on ticket %(number)s has started."),
+    "wait": gettext_lazy("Ticket %(number)s is waiting on %(enterprise)s; its service clock is paused."),
+    "resume": gettext_lazy("Work on ticket %(number)s has resumed; it is now due %(due)s."),
+    "resolve": gettext_lazy("Ticket %(number)s was resolved; a manager closes it."),
+    "close": gettext_lazy("Ticket %(number)s was closed."),
+    "reopen": gettext_lazy("Ticket %(number)s was reopened."),
+    "cancel": gettext_lazy("Ticket %(number)s was cancelled."),
+}
+
+
+def step_response(
+    request: HttpRequest,
+    *,
+    record,
+    form,
+    take: Callable[[dict], object],
+    done: Callable[[object, dict], str],
+) -> HttpResponse:
     """Validate a lifecycle step's form and take the step through its service (both workflows' pages use this).
 
     A form error or a refusal of the service becomes a message on the record's page; PermissionDenied is the 403.
+    `done(result, data)` says what the step did, from what the service returned and the form's data.
     """
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(record)
     try:
-        take(form.cleaned_data)
+        result = take(form.cleaned_data)
     except ValidationError as error:
         messages.error(request, _errors(error))
         return redirect(record)
-    messages.success(request, _("%(action)s: done.") % {"action": label})
+    messages.success(request, done(result, form.cleaned_data))
     return redirect(record)
 
 

@@ -1,7 +1,11 @@
+from django.apps import apps
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -92,10 +96,98 @@ class RegionAdmin(AuditedAdmin):
     autocomplete_fields = ("parent",)
 
 
+# The role groups keep their English names, which the code refers to; people read these.
+ROLE_LABELS = {
+    "inspector": pgettext_lazy("role", "Inspector"),
+    "manager": pgettext_lazy("role", "Manager"),
+    "reviewer": pgettext_lazy("role", "Reviewer"),
+}
+
+# Django stores the model permissions' names in English ("Can add help ticket"); they are said again from
+# the model's translated name.
+BUILTIN_PERMISSION_NAMES = {
+    "add": _("Can add %(model)s"),
+    "change": _("Can change %(model)s"),
+    "delete": _("Can delete %(model)s"),
+    "view": _("Can view %(model)s"),
+}
+
+
+def group_label(group: Group) -> str:
+    """A role group's name as people read it: the role's translated name, else the group's own."""
+    return str(ROLE_LABELS.get(group.name, group.name))
+
+
+def permission_label(permission: Permission) -> str:
+    """ "App | model | what it allows", all translated; the permission's content type must be fetched with it."""
+    content_type = permission.content_type
+    model = content_type.model_class()
+    try:
+        app = apps.get_app_config(content_type.app_label).verbose_name
+    except LookupError:
+        app = content_type.app_label
+    if model is None:
+        return f"{app} | {content_type.model} | {gettext(permission.name)}"
+    action, _sep, model_name = permission.codename.partition("_")
+    if action in BUILTIN_PERMISSION_NAMES and model_name == model._meta.model_name:
+        name = BUILTIN_PERMISSION_NAMES[action] % {"model": model._meta.verbose_name}
+    else:
+        name = gettext(permission.name)  # a model's own permission: its name is the message id
+    return f"{app} | {model._meta.verbose_name} | {name}"
+
+
+def labelled_choice_field(formfield):
+    """The groups and permissions pickers show translated names (and fetch the permissions' content types)."""
+    if formfield is None:
+        return formfield
+    if formfield.queryset.model is Permission:
+        formfield.queryset = formfield.queryset.select_related("content_type")
+        formfield.label_from_instance = permission_label
+    elif formfield.queryset.model is Group:
+        formfield.label_from_instance = group_label
+    return formfield
+
+
+class RoleFilter(admin.SimpleListFilter):
+    """Filter users by role group, naming the groups as people read them."""
+
+    title = pgettext_lazy("user", "role")
+    parameter_name = "groups__id__exact"
+
+    def lookups(self, request, model_admin):
+        return [(group.pk, group_label(group)) for group in Group.objects.order_by("name")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(groups__id=self.value()) if self.value() else queryset
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(BaseGroupAdmin):
+    list_display = ("name", "role")
+
+    @admin.display(description=pgettext_lazy("user", "role"))
+    def role(self, group: Group) -> str:
+        return group_label(group)
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        return labelled_choice_field(super().formfield_for_manytomany(db_field, request=request, **kwargs))
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ("username", "last_name", "first_name", "jurisdiction", "organisation", "is_staff", "is_active")
-    list_filter = ("groups", "is_staff", "is_active", "jurisdiction")
+    list_display = (
+        "username",
+        "display_name",
+        "roles",
+        "jurisdiction",
+        "organisation",
+        "is_staff",
+        "is_active",
+    )
+    list_filter = (RoleFilter, "is_staff", "is_active", "jurisdiction")
     search_fields = ("username", "first_name", "last_name", "email", "organisation")
     autocomplete_fields = ("jurisdiction",)
     fieldsets = (
@@ -106,6 +198,20 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.add_fieldsets,
         (_("Bureau"), {"fields": ("jurisdiction", "organisation", "groups")}),
     )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description=pgettext_lazy("person", "name"), ordering="last_name")
+    def display_name(self, user: User) -> str:
+        return user.display_name
+
+    @admin.display(description=pgettext_lazy("user", "role"))
+    def roles(self, user: User) -> str:
+        return "、".join(group_label(group) for group in user.groups.all())
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        return labelled_choice_field(super().formfield_for_manytomany(db_field, request=request, **kwargs))
 
 
 class EnterpriseInline(admin.TabularInline):

@@ -3,7 +3,7 @@ import copy
 import django_filters
 from django import forms
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from config.freshness import kept
@@ -12,6 +12,22 @@ from .fields import IdChoiceFilter
 from .models import Cluster, Designation, Enterprise
 from .rendering import QUICK_RENDERER
 from .selectors import has_designation, visible_clusters, visible_counties
+
+ALL = pgettext_lazy("filter choice", "All")
+
+
+class YesNoSelect(forms.NullBooleanSelect):
+    """A yes/no filter's choices, "all" first: leaving it alone filters nothing (Django says "unknown")."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("unknown", ALL), ("true", _("Yes")), ("false", _("No"))]
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", YesNoSelect)
+        super().__init__(*args, **kwargs)
 
 
 class TotalOrderingFilter(django_filters.OrderingFilter):
@@ -22,9 +38,12 @@ class TotalOrderingFilter(django_filters.OrderingFilter):
     `expressions` names computed sort keys (a rank, say), added to the query only when chosen.
     """
 
+    descending_fmt = _("%s (descending)")
+
     def __init__(self, *args, then: dict[str, tuple[str, ...]] | None = None, expressions=None, **kwargs):
         self.then = then or {}
         self.expressions = expressions or {}
+        kwargs.setdefault("empty_label", _("Default order"))
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
@@ -105,7 +124,7 @@ class ClusterFilter(ScopedFilterSet):
     county = IdChoiceFilter(label=_("County"), queryset=None)
     level = django_filters.ChoiceFilter(label=_("Level"), choices=Cluster.Level.choices)
     industry = django_filters.ChoiceFilter(label=_("Industry"), choices=[])
-    featured = django_filters.BooleanFilter(label=_("Featured industrial cluster"))
+    featured = YesNoFilter(label=_("Featured industrial cluster"))
     ordering = TotalOrderingFilter(
         label=_("Sort by"),
         fields=[("name", "name"), ("year_designated", "year"), ("enterprise_count", "enterprises")],
@@ -139,7 +158,7 @@ class EnterpriseFilter(ScopedFilterSet):
     designation = django_filters.ChoiceFilter(
         label=_("Designation"), choices=Designation.Kind.choices, method="with_designation"
     )
-    is_leading = django_filters.BooleanFilter(label=_("Leading enterprise"))
+    is_leading = YesNoFilter(label=_("Leading enterprise"))
     ordering = TotalOrderingFilter(
         label=_("Sort by"),
         fields=[("name", "name"), ("honour_count", "honours"), ("standard_count", "standards")],

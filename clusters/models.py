@@ -104,6 +104,10 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    def __str__(self) -> str:
+        # People are named by their name everywhere (pickers, messages, admin), the user name only without one.
+        return self.display_name
+
     @property
     def display_name(self) -> str:
         full = f"{self.last_name}{self.first_name}".strip()

@@ -1,12 +1,13 @@
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from assistance.notifications.selectors import UNREAD_CAP, unread_count
 
 # (label, url name, any one of these permissions (or none needed), staff only)
 NAVIGATION = [
-    (_("Home"), "home", (), False),
+    (pgettext_lazy("site page", "Home"), "home", (), False),
     (_("Clusters"), "clusters:cluster-list", ("clusters.view_cluster",), False),
     (_("Enterprises"), "clusters:enterprise-list", ("clusters.view_enterprise",), False),
     (_("Assistance"), "assistance:home", ("assistance.view_ticket",), False),

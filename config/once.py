@@ -17,16 +17,30 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clusters.models import FormSubmission
 
 FIELD = "submission_token"
+DASHES = "---------"
+CHOOSE = gettext_lazy("Please choose")
 
 
 class SubmitOnceForm(forms.Form):
     """A form whose page carries a one-time submission token (a hidden field, new on every page)."""
 
     submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A select's blank choice asks for a choice in words, not Django's row of dashes.
+        for field in self.fields.values():
+            if getattr(field, "empty_label", None) == DASHES:
+                field.empty_label = CHOOSE
+            elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+                choices = list(field.choices)
+                if choices and choices[0] == ("", DASHES):
+                    field.choices = [("", CHOOSE), *choices[1:]]
 
     def _post_clean(self):
         # The token is the middleware's business; what the view hands to a service never holds it.

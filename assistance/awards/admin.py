@@ -7,7 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from clusters.admin import AUDIT_FIELDS, AuditedAdmin, ReadOnlyAdmin, VersionedAdminMixin
 from clusters.editing import VersionedAdminForm
 
-from ..admin import TimelineInline
+from ..admin import ActionFilter, TimelineInline
 from . import services
 from .models import (
     ApplicationEvent,
@@ -72,6 +72,7 @@ class AwardCycleAdmin(AuditedAdmin):
 
 class ApplicationEventInline(TimelineInline):
     model = ApplicationEvent
+    action_labels = services.STEP_LABELS
 
 
 class ReviewerAssignmentInline(admin.TabularInline):
@@ -221,7 +222,13 @@ class ReviewerAssignmentAdmin(ReadOnlyAdmin):
 
 @admin.register(ApplicationEvent)
 class ApplicationEventAdmin(ReadOnlyAdmin):
-    list_display = ("application", "action", "from_status", "to_status", "actor", "at")
-    list_filter = ("action", "to_status")
+    list_display = ("application", "action_label", "from_status", "to_status", "actor", "at")
+    list_filter = (ActionFilter, "to_status")
     search_fields = ("application__enterprise__name", "note")
+    action_labels = services.STEP_LABELS
+
+    @admin.display(description=_("action"))
+    def action_label(self, event) -> str:
+        return self.action_labels.get(event.action, event.action)
+
     list_select_related = ("application__enterprise", "application__cycle__programme", "actor")

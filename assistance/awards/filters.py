@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from clusters.fields import IdChoiceFilter
-from clusters.filters import ScopedFilterSet
+from clusters.filters import ScopedFilterSet, YesNoFilter
 
 from .models import AwardApplication, AwardCycle
 
@@ -18,7 +18,7 @@ class ApplicationFilter(ScopedFilterSet):
     min_score = django_filters.NumberFilter(label=_("Mean score from"), field_name="mean_score", lookup_expr="gte")
     max_score = django_filters.NumberFilter(label=_("Mean score to"), field_name="mean_score", lookup_expr="lte")
     # Filtering on the annotated flag: an application without reviews does not disagree (NULL is not "no").
-    disagreement = django_filters.BooleanFilter(label=_("Reviewers disagree"), field_name="disagreement")
+    disagreement = YesNoFilter(label=_("Reviewers disagree"), field_name="disagreement")
 
     class Meta:
         model = AwardApplication

@@ -227,7 +227,9 @@ class ApplicationEvent(LifecycleEvent):
         verbose_name_plural = _("application events")
 
     def __str__(self) -> str:
-        return f"{self.application}: {self.from_status} → {self.to_status}"
+        if not self.from_status:
+            return f"{self.application}：{self.get_to_status_display()}"
+        return f"{self.application}：{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
 class ReviewerAssignment(TimeStampedModel):

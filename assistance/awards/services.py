@@ -415,7 +415,8 @@ def _record_honour(application: AwardApplication, now: datetime.datetime) -> Hon
     return Honour.objects.create(
         **award,
         date=timezone.localtime(now).date(),
-        source=_("Award decision on application %(id)s in %(cycle)s") % {"id": application.pk, "cycle": cycle},
+        source=_("Award decision of %(cycle)s on the application of %(enterprise)s")
+        % {"cycle": cycle, "enterprise": application.enterprise.name},
     )
 
 

@@ -19,7 +19,7 @@ from config.pagination import paginate
 
 from ..attachments import download_response
 from ..forms import AttachmentForm
-from ..views import step_response
+from ..views import labelled_events, step_response
 from . import services
 from .filters import ApplicationFilter, ReviewerApplicationFilter
 from .forms import (
@@ -175,7 +175,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = {
         "application": application,
-        "events": application.events.select_related("actor"),
+        "events": labelled_events(application.events.select_related("actor"), services.STEP_LABELS),
         "revisions": application.revisions.select_related("created_by"),
         "documents": application.attachments.select_related("uploaded_by"),
         "assignments": application.assignments.select_related("reviewer") if is_manager else None,
@@ -272,9 +272,29 @@ def application_step(request: HttpRequest, pk: int, action: str) -> HttpResponse
         request,
         record=application,
         form=STEP_FORMS[action](request.POST, prefix=action),
-        label=services.STEP_LABELS[action],
         take=lambda data: STEP_SERVICES[action](application, request.user, data),
+        done=lambda result, data: application_step_message(action, application, data),
     )
+
+
+APPLICATION_STEP_MESSAGES = {
+    "submit": gettext_lazy("The application of %(enterprise)s for %(cycle)s was submitted."),
+    "return": gettext_lazy("The application of %(enterprise)s for %(cycle)s was returned to its preparer."),
+    "accept": gettext_lazy(
+        "The application of %(enterprise)s for %(cycle)s was accepted; its reviewers are %(reviewers)s."
+    ),
+    "approve": gettext_lazy("The application of %(enterprise)s for %(cycle)s was approved; the award is recorded."),
+    "reject": gettext_lazy("The application of %(enterprise)s for %(cycle)s was rejected."),
+    "withdraw": gettext_lazy("The application of %(enterprise)s for %(cycle)s was withdrawn."),
+}
+
+
+def application_step_message(action: str, application: AwardApplication, data: dict) -> str:
+    """What a step did to which application, naming its enterprise and cycle (and the reviewers it was given)."""
+    values = {"enterprise": application.enterprise.name, "cycle": application.cycle}
+    if action == "accept":
+        values["reviewers"] = "、".join(reviewer.display_name for reviewer in data["reviewers"])
+    return APPLICATION_STEP_MESSAGES[action] % values
 
 
 @require_POST

@@ -6,6 +6,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .env import env_admins, env_bool, env_choice, env_date, env_int, env_rate, env_str
 
@@ -29,7 +30,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "simple_history",
-    "axes",
+    "config.apps.AxesConfig",
     "csp",
     "ninja",
     "clusters",
@@ -157,9 +158,14 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Filters' blank choice reads "all" (django-filter's default is a row of dashes).
+FILTERS_EMPTY_CHOICE_LABEL = pgettext_lazy("filter choice", "All")
+
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", pgettext_lazy("language name", "English"))]
 LOCALE_PATHS = [BASE_DIR / "config" / "locale"]
+# Our formats before Django's: figures grouped in threes in Chinese too (see config/formats/zh_Hans).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -276,7 +282,7 @@ DEMO_PASSWORD = "demo-2021-tangshan"
 
 # --- Background jobs and large exports ---------------------------------------------------------------
 # Jobs (mail, large exports) wait in the database and run in `manage.py db_worker`, never in a request.
-INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+INSTALLED_APPS += ["django_tasks", "config.apps.TasksDatabaseConfig"]
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A mail that cannot be sent is tried this many times in all, waiting MAIL_RETRY_SECONDS, then twice as
 # long after each failure; the last failure stays as a failed job in admin.

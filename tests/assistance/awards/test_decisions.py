@@ -48,7 +48,8 @@ def test_approval_records_exactly_one_honour_sourced_to_the_decision(make_applic
         cycle.year,
         datetime.date(2041, 10, 1),
     )
-    assert str(application.pk) in honour.source
+    assert enterprise.name in honour.source
+    assert str(cycle) in honour.source
     application.refresh_from_db()
     assert application.status == S.APPROVED
     event = application.events.get(action="approve")
