@@ -5,6 +5,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from config.freshness import kept, query_key
+from config.pinyin import Pinyin
 
 from .fields import IdChoiceFilter
 from .models import Cluster, Designation, Enterprise
@@ -19,8 +20,15 @@ class TotalOrderingFilter(django_filters.OrderingFilter):
     default); sorting descending flips them too, so that one index read backwards serves both ways.
     """
 
-    def __init__(self, *args, then: dict[str, tuple[str, ...]] | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        then: dict[str, tuple[str, ...]] | None = None,
+        pinyin: tuple[str, ...] = ("name",),
+        **kwargs,
+    ):
         self.then = then or {}
+        self.pinyin = pinyin
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
@@ -31,7 +39,15 @@ class TotalOrderingFilter(django_filters.OrderingFilter):
         descending = primary.startswith("-")
         then = self.then.get(primary.lstrip("-"), ("pk",))
         flip = lambda field: field[1:] if field.startswith("-") else f"-{field}"  # noqa: E731
-        return qs.order_by(*ordering, *(flip(field) if descending else field for field in then))
+        fields = [*ordering, *(flip(field) if descending else field for field in then)]
+        return qs.order_by(*(self._collated(field) for field in fields))
+
+    def _collated(self, field: str):
+        """Chinese names sort by pinyin (config/pinyin.py); other columns as they are."""
+        name = field.lstrip("-")
+        if name not in self.pinyin:
+            return field
+        return Pinyin(name).desc() if field.startswith("-") else Pinyin(name).asc()
 
 
 class ScopedFilterSet(django_filters.FilterSet):
@@ -43,7 +59,7 @@ class ScopedFilterSet(django_filters.FilterSet):
         if "county" in self.filters:
             self.filters["county"].queryset = visible_counties(user=user)
         if "cluster" in self.filters:
-            self.filters["cluster"].queryset = visible_clusters(user=user).order_by("name")
+            self.filters["cluster"].queryset = visible_clusters(user=user).order_by(Pinyin("name"), "pk")
 
     @property
     def form(self):
@@ -93,9 +109,7 @@ class ClusterFilter(ScopedFilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(name__icontains=value) | Q(industry__icontains=value) | Q(description__icontains=value)
-        )
+        return queryset.filter(Q(name__ilike=value) | Q(industry__ilike=value) | Q(description__ilike=value))
 
 
 class EnterpriseFilter(ScopedFilterSet):
@@ -120,7 +134,7 @@ class EnterpriseFilter(ScopedFilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(credit_code__icontains=value.upper()))
+        return queryset.filter(Q(name__ilike=value) | Q(credit_code__ilike=value.upper()))
 
     def with_designation(self, queryset, name, value):
         return queryset.filter(has_designation(kind=value))
