@@ -19,7 +19,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
 from django.db.backends.ddl_references import Statement
-from django.db.models import Case, CharField, FloatField, Q, QuerySet, TextField, Value, When
+from django.db.models import Case, CharField, FloatField, ForeignKey, Lookup, Model, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Greatest
 from django.db.models.lookups import IContains
 
@@ -45,6 +45,31 @@ class ILike(IContains):
 
 CharField.register_lookup(ILike)
 TextField.register_lookup(ILike)
+
+
+class AnyOf(Lookup):
+    """`fk__any_of=<queryset of ids>`: on PostgreSQL `fk = ANY(ARRAY(SELECT ...))`, `IN (SELECT ...)` elsewhere.
+
+    The array is computed once, before the rows are read, so the foreign key's index serves the
+    condition, also within an OR beside the table's own trigram indexes (a BitmapOr); `IN (SELECT ...)`
+    inside an OR is a filter on every row.
+    """
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} IN {rhs}", (*lhs_params, *rhs_params)
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
+
+
+ForeignKey.register_lookup(AnyOf)
 
 
 class _NoStatement(Statement):
@@ -105,20 +130,30 @@ def typo_tolerant() -> bool:
     return connection.vendor == "postgresql"
 
 
-def contains_q(words: Sequence[str], fields: Sequence[str]) -> Q:
+def _contains(model: type[Model], field: str, word: str) -> Q:
+    """`field` holds `word`; a column of a related row (`enterprise__name`) through the ids of the rows
+    that hold it, so that each column's own index serves its part of an OR."""
+    if "__" not in field:
+        return Q(**{f"{field}__ilike": word})
+    relation, column = field.split("__", 1)
+    related = model._meta.get_field(relation).related_model
+    return Q(**{f"{relation}__any_of": related._base_manager.filter(**{f"{column}__ilike": word}).values("pk")})
+
+
+def contains_q(model: type[Model], words: Sequence[str], fields: Sequence[str]) -> Q:
     """Every word occurs in at least one of `fields` (our column names, never input)."""
     condition = Q()
     for word in words:
         any_field = Q()
         for field in fields:
-            any_field |= Q(**{f"{field}__ilike": word})
+            any_field |= _contains(model, field, word)
         condition &= any_field
     return condition
 
 
 def matching(queryset: QuerySet, words: Sequence[str], fields: Sequence[str]) -> QuerySet:
     """The rows in which every word occurs in at least one of `fields`."""
-    return queryset.filter(contains_q(words, fields)) if words else queryset
+    return queryset.filter(contains_q(queryset.model, words, fields)) if words else queryset
 
 
 def search(queryset: QuerySet, words: Sequence[str], fields: Sequence[str]) -> QuerySet:
@@ -130,7 +165,7 @@ def search(queryset: QuerySet, words: Sequence[str], fields: Sequence[str]) -> Q
     """
     if not words:
         return queryset.none().annotate(rank=Value(1.0, output_field=FloatField()))
-    contains = contains_q(words, fields)
+    contains = contains_q(queryset.model, words, fields)
     if not typo_tolerant():
         return queryset.filter(contains).annotate(rank=Value(1.0, output_field=FloatField()))
     phrase = " ".join(words)
