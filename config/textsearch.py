@@ -137,7 +137,9 @@ def _contains(model: type[Model], field: str, word: str) -> Q:
         return Q(**{f"{field}__ilike": word})
     relation, column = field.split("__", 1)
     related = model._meta.get_field(relation).related_model
-    return Q(**{f"{relation}__any_of": related._base_manager.filter(**{f"{column}__ilike": word}).values("pk")})
+    return Q(
+        **{f"{relation}__any_of": related._base_manager.filter(**{f"{column}__ilike": word}).order_by().values("pk")}
+    )
 
 
 def contains_q(model: type[Model], words: Sequence[str], fields: Sequence[str]) -> Q:
