@@ -70,10 +70,10 @@ class TicketFilter(ScopedFilterSet):
         if not value:
             return queryset
         return queryset.filter(
-            Q(number__icontains=value)
-            | Q(title__icontains=value)
-            | Q(description__icontains=value)
-            | Q(enterprise__name__icontains=value)
+            Q(number__ilike=value)
+            | Q(title__ilike=value)
+            | Q(description__ilike=value)
+            | Q(enterprise__name__ilike=value)
         )
 
     def filter_opened(self, queryset, name, value):
@@ -104,9 +104,7 @@ class VisitFilter(ScopedFilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(enterprise__name__icontains=value) | Q(purpose__icontains=value) | Q(findings__icontains=value)
-        )
+        return queryset.filter(Q(enterprise__name__ilike=value) | Q(purpose__ilike=value) | Q(findings__ilike=value))
 
 
 class TrainingFilter(ScopedFilterSet):
@@ -128,4 +126,4 @@ class TrainingFilter(ScopedFilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(title__icontains=value) | Q(place__icontains=value))
+        return queryset.filter(Q(title__ilike=value) | Q(place__ilike=value))

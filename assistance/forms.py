@@ -9,6 +9,7 @@ from clusters.fields import IdChoiceField, IdMultipleChoiceField
 from clusters.models import User
 from clusters.selectors import visible_clusters, visible_enterprises, visible_regions
 from config.once import SubmitOnceForm
+from config.pinyin import Pinyin
 from config.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 
 from .models import Priority, ServicePartner, Ticket, TicketCategory, Training, Visit
@@ -58,7 +59,7 @@ class TicketForm(SubmitOnceForm, forms.ModelForm):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = visible_enterprises(user=user).order_by("name")
+        self.fields["enterprise"].queryset = visible_enterprises(user=user).order_by(Pinyin("name"), "pk")
         categories = active_categories()
         if self.instance.pk:
             # A retired category stays selectable on the tickets that already use it.
@@ -176,7 +177,7 @@ class VisitForm(SubmitOnceForm, forms.ModelForm):
         today = timezone.localdate()
         self.user = user
         self.fields["date"].initial = today
-        self.fields["enterprise"].queryset = visible_enterprises(user=user).order_by("name")
+        self.fields["enterprise"].queryset = visible_enterprises(user=user).order_by(Pinyin("name"), "pk")
         self.fields["team"].queryset = visible_teams(user=user)
         self.fields["team"].initial = team_of(user, today)
         self.fields["inspectors"].queryset = inspector_choices(user=user).order_by("username")
@@ -258,9 +259,9 @@ class TrainingForm(SubmitOnceForm, VersionedForm):
         if self.instance.pk:
             categories = categories | TicketCategory.objects.filter(pk=self.instance.category_id)
         self.fields["category"].queryset = categories.distinct()
-        self.fields["clusters"].queryset = visible_clusters(user=user).order_by("name")
+        self.fields["clusters"].queryset = visible_clusters(user=user).order_by(Pinyin("name"), "pk")
         self.fields["experts"].queryset = active_experts()
-        self.fields["enterprises"].queryset = visible_enterprises(user=user).order_by("name")
+        self.fields["enterprises"].queryset = visible_enterprises(user=user).order_by(Pinyin("name"), "pk")
         for name in ("clusters", "experts", "enterprises"):
             self.fields[name].required = False
         self.helper = _helper(_("Save"))

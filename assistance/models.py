@@ -16,6 +16,8 @@ from simple_history.models import HistoricalRecords
 
 from clusters.models import Cluster, Enterprise, Region, TimeStampedModel, VersionedModel
 from clusters.validators import validate_record_date
+from config.pinyin import Pinyin
+from config.textsearch import TrigramIndex
 
 from .lifecycle import LifecycleEvent
 
@@ -44,7 +46,12 @@ class Expert(TimeStampedModel):
     class Meta:
         verbose_name = _("expert")
         verbose_name_plural = _("experts")
-        ordering = ["name"]
+        ordering = [Pinyin("name")]
+        indexes = [
+            TrigramIndex(fields=["name"], name="expert_name_trgm"),
+            TrigramIndex(fields=["organisation"], name="expert_organisation_trgm"),
+            TrigramIndex(fields=["specialities"], name="expert_specialities_trgm"),
+        ]
         constraints = [models.UniqueConstraint(fields=["name", "organisation"], name="expert_unique_name_org")]
 
     def __str__(self) -> str:
@@ -78,7 +85,7 @@ class SupportTeam(VersionedModel):
     class Meta:
         verbose_name = _("support team")
         verbose_name_plural = _("support teams")
-        ordering = ["name"]
+        ordering = [Pinyin("name")]
 
     def __str__(self) -> str:
         return self.name
@@ -330,6 +337,9 @@ class Ticket(VersionedModel):
                 condition=Q(status__in=["resolved", "closed"]),
                 name="ticket_team_resolved",
             ),
+            # The search box and the ticket picker (config/textsearch.py).
+            TrigramIndex(fields=["number"], name="ticket_number_trgm"),
+            TrigramIndex(fields=["title"], name="ticket_title_trgm"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -428,6 +438,10 @@ class Visit(TimeStampedModel):
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
         ordering = ["-date", "-pk"]
+        indexes = [
+            TrigramIndex(fields=["purpose"], name="visit_purpose_trgm"),
+            TrigramIndex(fields=["findings"], name="visit_findings_trgm"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.date} {self.enterprise}"

@@ -17,6 +17,7 @@ from config.autocomplete import autocomplete_response, id_param
 from config.exports import Column, ListExport, export_requested, list_export_response, register_export
 from config.freshness import kept, query_key
 from config.pagination import paginate
+from config.pinyin import Pinyin
 
 from . import services
 from .attachments import download_response
@@ -483,7 +484,7 @@ def training_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("assistance.view_supportteam", raise_exception=True)
 def team_list(request: HttpRequest) -> HttpResponse:
-    teams = select_team_list(user=request.user).order_by("name", "pk")
+    teams = select_team_list(user=request.user).order_by(Pinyin("name"), "pk")
     page = paginate(request, teams)
     # Each row counts all of its team's tickets: the page's rows are kept until a record changes.
     rows = page.object_list  # a query for the front half of the list, the rows read from the end for the back
@@ -566,7 +567,11 @@ def user_autocomplete(request: HttpRequest) -> JsonResponse:
 def expert_autocomplete(request: HttpRequest) -> JsonResponse:
     """Active experts by name, organisation or speciality."""
     return autocomplete_response(
-        request, active_experts(), search=("name", "organisation", "specialities"), order=("name", "pk"), label=str
+        request,
+        active_experts(),
+        search=("name", "organisation", "specialities"),
+        order=(Pinyin("name"), "pk"),
+        label=str,
     )
 
 

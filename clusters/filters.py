@@ -7,6 +7,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from config.freshness import kept
+from config.pinyin import Pinyin
 
 from .fields import IdChoiceFilter
 from .models import Cluster, Designation, Enterprise
@@ -40,9 +41,17 @@ class TotalOrderingFilter(django_filters.OrderingFilter):
 
     descending_fmt = _("%s (descending)")
 
-    def __init__(self, *args, then: dict[str, tuple[str, ...]] | None = None, expressions=None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        then: dict[str, tuple[str, ...]] | None = None,
+        expressions=None,
+        pinyin: tuple[str, ...] = ("name",),
+        **kwargs,
+    ):
         self.then = then or {}
         self.expressions = expressions or {}
+        self.pinyin = pinyin
         kwargs.setdefault("empty_label", _("Default order"))
         super().__init__(*args, **kwargs)
 
@@ -57,7 +66,15 @@ class TotalOrderingFilter(django_filters.OrderingFilter):
         if used := {name: expression for name, expression in self.expressions.items() if name in chosen}:
             qs = qs.alias(**used)
         flip = lambda field: field[1:] if field.startswith("-") else f"-{field}"  # noqa: E731
-        return qs.order_by(*ordering, *(flip(field) if descending else field for field in then))
+        fields = [*ordering, *(flip(field) if descending else field for field in then)]
+        return qs.order_by(*(self._collated(field) for field in fields))
+
+    def _collated(self, field: str):
+        """Chinese names sort by pinyin (config/pinyin.py); other columns as they are."""
+        name = field.lstrip("-")
+        if name not in self.pinyin:
+            return field
+        return Pinyin(name).desc() if field.startswith("-") else Pinyin(name).asc()
 
 
 def _own_copy(filter_: django_filters.Filter) -> django_filters.Filter:
@@ -94,7 +111,7 @@ class ScopedFilterSet(django_filters.FilterSet):
         if "county" in self.filters:
             self.filters["county"].queryset = visible_counties(user=user)
         if "cluster" in self.filters:
-            self.filters["cluster"].queryset = visible_clusters(user=user).order_by("name")
+            self.filters["cluster"].queryset = visible_clusters(user=user).order_by(Pinyin("name"), "pk")
 
     @property
     def form(self):
@@ -146,9 +163,7 @@ class ClusterFilter(ScopedFilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(name__icontains=value) | Q(industry__icontains=value) | Q(description__icontains=value)
-        )
+        return queryset.filter(Q(name__ilike=value) | Q(industry__ilike=value) | Q(description__ilike=value))
 
 
 class EnterpriseFilter(ScopedFilterSet):
@@ -173,7 +188,7 @@ class EnterpriseFilter(ScopedFilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(credit_code__icontains=value.upper()))
+        return queryset.filter(Q(name__ilike=value) | Q(credit_code__ilike=value.upper()))
 
     def with_designation(self, queryset, name, value):
         return queryset.filter(has_designation(kind=value))

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from config.once import SubmitOnceForm
+from config.pinyin import Pinyin
 from config.widgets import AutocompleteSelect
 
 from .editing import VersionedAdminForm, VersionedForm
@@ -34,7 +35,9 @@ class EnterpriseForm(SubmitOnceForm, VersionedForm):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["county"].queryset = visible_counties(user=user)
-        self.fields["cluster"].queryset = visible_clusters(user=user).select_related("county").order_by("name")
+        self.fields["cluster"].queryset = (
+            visible_clusters(user=user).select_related("county").order_by(Pinyin("name"), "pk")
+        )
         self.fields["credit_code"].help_text = _("18 characters as on the business licence, e.g. 91130283MA0CXXXXXX.")
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Save")))

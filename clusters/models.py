@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from config.pinyin import Pinyin, PinyinIndex
+from config.textsearch import TrigramIndex
+
 from .validators import (
     normalise_standard_number,
     validate_credit_code,
@@ -142,7 +145,12 @@ class Cluster(TimeStampedModel):
     class Meta:
         verbose_name = _("cluster")
         verbose_name_plural = _("clusters")
-        ordering = ["name"]
+        ordering = [Pinyin("name")]
+        indexes = [
+            # The search box and the cluster picker (config/textsearch.py).
+            TrigramIndex(fields=["name"], name="cluster_name_trgm"),
+            TrigramIndex(fields=["industry"], name="cluster_industry_trgm"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -235,7 +243,14 @@ class Enterprise(VersionedModel):
     class Meta:
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
-        ordering = ["name"]
+        ordering = [Pinyin("name")]
+        indexes = [
+            # The list sorted by name, in pinyin order, a page at a time.
+            PinyinIndex("name", "id", name="enterprise_name_pinyin"),
+            # The search box and the enterprise picker (config/textsearch.py).
+            TrigramIndex(fields=["name"], name="enterprise_name_trgm"),
+            TrigramIndex(fields=["credit_code"], name="enterprise_credit_code_trgm"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from config.autocomplete import autocomplete_response, id_param
 from config.exports import Column, ListExport, export_requested, list_export_response, register_export
 from config.pagination import paginate
+from config.pinyin import Pinyin
 
 from . import services
 from .editing import StaleEdit
@@ -65,7 +66,7 @@ ENTERPRISE_COLUMNS = [
 
 
 def _cluster_filter(request: HttpRequest) -> ClusterFilter:
-    queryset = select_cluster_list(user=request.user).order_by("-level", "name", "pk")
+    queryset = select_cluster_list(user=request.user).order_by("-level", Pinyin("name"), "pk")
     return ClusterFilter(request.GET or None, queryset=queryset, request=request)
 
 
@@ -94,7 +95,7 @@ def cluster_list(request: HttpRequest) -> HttpResponse:
 def cluster_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cluster = get_cluster_for_user(user=request.user, pk=pk)
     enterprises = visible_enterprises(user=request.user).filter(cluster=cluster).select_related("county")
-    enterprises = enterprises.order_by("-is_leading", "name", "pk")
+    enterprises = enterprises.order_by("-is_leading", Pinyin("name"), "pk")
     context = {
         "cluster": cluster,
         "enterprises": paginate(request, enterprises),
@@ -106,7 +107,7 @@ def cluster_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _enterprise_filter(request: HttpRequest) -> EnterpriseFilter:
-    queryset = select_enterprise_list(user=request.user).order_by("name", "pk")
+    queryset = select_enterprise_list(user=request.user).order_by(Pinyin("name"), "pk")
     return EnterpriseFilter(request.GET or None, queryset=queryset, request=request)
 
 
@@ -185,7 +186,7 @@ def enterprise_autocomplete(request: HttpRequest) -> JsonResponse:
         request,
         visible_enterprises(user=request.user),
         search=("name", "credit_code"),
-        order=("name", "pk"),
+        order=(Pinyin("name"), "pk"),
         label=str,
     )
 
@@ -198,4 +199,6 @@ def cluster_autocomplete(request: HttpRequest) -> JsonResponse:
     county = id_param(request, "county")
     if county is not None:
         clusters = clusters.filter(county_id=county)
-    return autocomplete_response(request, clusters, search=("name", "industry"), order=("name", "pk"), label=str)
+    return autocomplete_response(
+        request, clusters, search=("name", "industry"), order=(Pinyin("name"), "pk"), label=str
+    )

@@ -10,25 +10,25 @@ import re
 from collections.abc import Callable, Sequence
 
 from django.core.exceptions import BadRequest
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, JsonResponse
 
 from clusters.fields import PK_RANGE
+from config.textsearch import MAX_QUERY_LENGTH, MAX_QUERY_WORDS, matching, query_words
 
 PAGE_SIZE = 20
 # 2,000 rows deep: past that, typing a few more characters finds a row faster than scrolling does,
 # and a deep OFFSET is the one thing here that costs more the further it goes.
 MAX_PAGE = 100
 # A search longer than any name the registry holds only costs the database more work; the rest is dropped.
-MAX_TERM_LENGTH = 100
-MAX_TERM_WORDS = 5
+MAX_TERM_LENGTH = MAX_QUERY_LENGTH
+MAX_TERM_WORDS = MAX_QUERY_WORDS
 ID = re.compile(r"-?[0-9]{1,20}")
 
 
 def search_words(request: HttpRequest) -> list[str]:
     """The words of `?term=`, each to be found somewhere in the row; NUL bytes dropped (PostgreSQL refuses them)."""
-    term = request.GET.get("term", "").replace("\x00", "")[:MAX_TERM_LENGTH]
-    return term.split()[:MAX_TERM_WORDS]
+    return query_words(request.GET.get("term", ""))
 
 
 def page_number(request: HttpRequest) -> int:
@@ -52,16 +52,6 @@ def id_param(request: HttpRequest, name: str) -> int | None:
     return int(raw)
 
 
-def matching(queryset: QuerySet, words: Sequence[str], fields: Sequence[str]) -> QuerySet:
-    """The rows in which every word occurs in at least one of `fields` (our column names, never input)."""
-    for word in words:
-        any_field = Q()
-        for field in fields:
-            any_field |= Q(**{f"{field}__icontains": word})
-        queryset = queryset.filter(any_field)
-    return queryset
-
-
 def autocomplete_response(
     request: HttpRequest,
     queryset: QuerySet,
@@ -71,6 +61,9 @@ def autocomplete_response(
     label: Callable[[Model], str],
 ) -> JsonResponse:
     """One page of the rows of `queryset` that match `?term=`, ordered by `order` (end it with a unique column).
+
+    The words are looked up as the search box looks them up (config/textsearch.py): on PostgreSQL with
+    ILIKE, which the trigram indexes of the searched columns serve.
 
     One query whatever the page: a row past the page says whether there is a next one.
     """

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from config import health
+from config import health, search
 from config.api import api_urls
 from config.signin import AdminSignInForm, QueuedPasswordResetForm, SignInForm
 from reports import views as report_views
@@ -17,6 +17,7 @@ urlpatterns = [
     path("clusters/", include("clusters.urls")),
     path("assistance/", include("assistance.urls")),
     path("reports/", include("reports.urls")),
+    path("search/", search.search_page, name="search"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=SignInForm),

@@ -94,7 +94,10 @@ class PostgresServer:
                 "--auth=trust",
                 "-E",
                 "UTF8",
-                "--no-locale",
+                # Byte order for sorting, as before; a character classification that knows Chinese
+                # characters are letters, or pg_trgm makes no trigrams of them (config/textsearch.py).
+                "--locale=C",
+                "--lc-ctype=C.UTF-8",
             ]
         )
 

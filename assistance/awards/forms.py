@@ -10,6 +10,7 @@ from clusters.fields import IdChoiceField, IdMultipleChoiceField
 from clusters.models import User
 from clusters.selectors import visible_enterprises
 from config.once import SubmitOnceForm
+from config.pinyin import Pinyin
 from config.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 
 from .models import AwardApplication, AwardCycle, Review
@@ -35,7 +36,7 @@ class ApplicationForm(SubmitOnceForm, VersionedForm):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = visible_enterprises(user=user).order_by("name")
+        self.fields["enterprise"].queryset = visible_enterprises(user=user).order_by(Pinyin("name"), "pk")
         self.fields["cycle"].queryset = AwardCycle.objects.select_related("programme").filter(programme__active=True)
         self.fields["self_score"].help_text = _("0 to 1000, on the rubric of the cycle.")
         if self.instance.pk:

@@ -76,6 +76,9 @@ PAGES: list[Page] = [
     # The searchable pickers' endpoints, as a browser asks while a person types.
     Page("enterprise picker", "/clusters/enterprises/autocomplete/", query=f"term={quote('企业')}"),
     Page("ticket picker", "/assistance/tickets/autocomplete/", query=f"term={quote('检定')}"),
+    # The search box of the top bar, a word that names enterprises, tickets and clusters alike.
+    Page("search", "/search/", query=f"q={quote('钢铁')}"),
+    Page("search, inspector", "/search/", role="inspector", query=f"q={quote('检定')}"),
     Page("application list", "/assistance/awards/applications/"),
     Page("award home", "/assistance/awards/"),
 ]

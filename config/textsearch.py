@@ -1,0 +1,180 @@
+"""Finding rows by a few characters of their text, served by trigram indexes on PostgreSQL.
+
+On PostgreSQL (with the pg_trgm extension, see clusters' migrations) a searched column has a GIN trigram
+index (`TrigramIndex` in the model's Meta.indexes). `ILIKE '%...%'` on the bare column is what that
+index serves; Django's `icontains` writes `UPPER(col::text) LIKE UPPER(...)`, which no index on the
+column serves, hence the `ilike` lookup here. A pattern of one or two Chinese characters holds no
+trigram: the index is then read whole, which is still right, only not faster. Small typos are found
+by trigram word similarity (`%>`, served by the same index) and ranked by it.
+
+On SQLite the same calls are `icontains` and no similarity: a correct, slower fallback.
+
+Chinese characters count as letters for pg_trgm only when the database's LC_CTYPE says so (C.UTF-8,
+zh_CN.UTF-8...); under the plain C locale they form no trigrams (see docs/operations.md).
+"""
+
+from collections.abc import Sequence
+
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db import connection
+from django.db.backends.ddl_references import Statement
+from django.db.models import Case, CharField, FloatField, ForeignKey, Lookup, Model, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Greatest
+from django.db.models.lookups import IContains
+
+# What a search box accepts: longer input only costs the database more work, so the rest is dropped.
+MAX_QUERY_LENGTH = 100
+MAX_QUERY_WORDS = 5
+
+
+class ILike(IContains):
+    """`field__ilike=value`: the value anywhere in the column, ignoring case; ILIKE on PostgreSQL."""
+
+    lookup_name = "ilike"
+
+    def as_sql(self, compiler, connection):
+        return IContains(self.lhs, self.rhs).as_sql(compiler, connection)
+
+    def as_postgresql(self, compiler, connection):
+        # The bare column (no ::text cast, no UPPER) is what the trigram index holds.
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} ILIKE {rhs}", (*lhs_params, *rhs_params)
+
+
+CharField.register_lookup(ILike)
+TextField.register_lookup(ILike)
+
+
+class AnyOf(Lookup):
+    """`fk__any_of=<queryset of ids>`: on PostgreSQL `fk = ANY(ARRAY(SELECT ...))`, `IN (SELECT ...)` elsewhere.
+
+    The array is computed once, before the rows are read, so the foreign key's index serves the
+    condition, also within an OR beside the table's own trigram indexes (a BitmapOr); `IN (SELECT ...)`
+    inside an OR is a filter on every row.
+    """
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} IN {rhs}", (*lhs_params, *rhs_params)
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
+
+
+ForeignKey.register_lookup(AnyOf)
+
+
+class _NoStatement(Statement):
+    """An index statement that does nothing, for the databases that have no trigram index."""
+
+    def __init__(self):
+        super().__init__("SELECT 1")
+
+    def references_table(self, table):
+        return False
+
+    def references_column(self, table, column):
+        return False
+
+    def rename_table_references(self, old_table, new_table):
+        pass
+
+    def rename_column_references(self, table, old_column, new_column):
+        pass
+
+
+class PostgresOnlyIndex:
+    """Mixed into an index class: the index exists on PostgreSQL and is nothing on other databases.
+
+    Django would create it on SQLite too, also whenever it rebuilds a table there, and fail.
+    """
+
+    def create_sql(self, model, schema_editor, *args, **kwargs):
+        if schema_editor.connection.vendor != "postgresql":
+            return _NoStatement()
+        return super().create_sql(model, schema_editor, *args, **kwargs)
+
+    def remove_sql(self, model, schema_editor, **kwargs):
+        if schema_editor.connection.vendor != "postgresql":
+            return _NoStatement()
+        return super().remove_sql(model, schema_editor, **kwargs)
+
+
+class TrigramIndex(PostgresOnlyIndex, GinIndex):
+    """A GIN trigram index (`gin_trgm_ops`) of each column, which serves ILIKE and similarity."""
+
+    def __init__(self, *, fields: Sequence[str], name: str, **kwargs):
+        kwargs.setdefault("opclasses", ["gin_trgm_ops"] * len(fields))
+        super().__init__(fields=fields, name=name, **kwargs)
+
+    def deconstruct(self):
+        path, args, kwargs = super().deconstruct()
+        kwargs.pop("opclasses", None)
+        return path, args, kwargs
+
+
+def query_words(text: str) -> list[str]:
+    """The words of a search, NUL bytes dropped (PostgreSQL refuses them), cut to a sensible length."""
+    return text.replace("\x00", "")[:MAX_QUERY_LENGTH].split()[:MAX_QUERY_WORDS]
+
+
+def typo_tolerant() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _contains(model: type[Model], field: str, word: str) -> Q:
+    """`field` holds `word`; a column of a related row (`enterprise__name`) through the ids of the rows
+    that hold it, so that each column's own index serves its part of an OR."""
+    if "__" not in field:
+        return Q(**{f"{field}__ilike": word})
+    relation, column = field.split("__", 1)
+    related = model._meta.get_field(relation).related_model
+    return Q(
+        **{f"{relation}__any_of": related._base_manager.filter(**{f"{column}__ilike": word}).order_by().values("pk")}
+    )
+
+
+def contains_q(model: type[Model], words: Sequence[str], fields: Sequence[str]) -> Q:
+    """Every word occurs in at least one of `fields` (our column names, never input)."""
+    condition = Q()
+    for word in words:
+        any_field = Q()
+        for field in fields:
+            any_field |= _contains(model, field, word)
+        condition &= any_field
+    return condition
+
+
+def matching(queryset: QuerySet, words: Sequence[str], fields: Sequence[str]) -> QuerySet:
+    """The rows in which every word occurs in at least one of `fields`."""
+    return queryset.filter(contains_q(queryset.model, words, fields)) if words else queryset
+
+
+def search(queryset: QuerySet, words: Sequence[str], fields: Sequence[str]) -> QuerySet:
+    """The rows holding every word, and on PostgreSQL also those close to the query (a small typo),
+    best first: annotated with `rank`, 1 when every word is found, else the query's best word
+    similarity to any of the fields (on SQLite every row found ranks 1).
+
+    Order by `-rank` and then a total order of the caller's.
+    """
+    if not words:
+        return queryset.none().annotate(rank=Value(1.0, output_field=FloatField()))
+    contains = contains_q(queryset.model, words, fields)
+    if not typo_tolerant():
+        return queryset.filter(contains).annotate(rank=Value(1.0, output_field=FloatField()))
+    phrase = " ".join(words)
+    similar = Q()
+    for field in fields:
+        similar |= Q(**{f"{field}__trigram_word_similar": phrase})
+    similarities = [TrigramWordSimilarity(phrase, field) for field in fields]
+    closest = similarities[0] if len(similarities) == 1 else Greatest(*similarities)
+    rank = Case(When(contains, then=Value(1.0)), default=closest, output_field=FloatField())
+    return queryset.filter(contains | similar).annotate(rank=rank)

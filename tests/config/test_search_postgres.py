@@ -1,0 +1,144 @@
+"""On PostgreSQL the search reads the trigram indexes, finds Chinese substrings and forgives small typos.
+
+As in tests/assistance/test_ticket_indexes.py, each plan is made with only the index under test left
+(the others are dropped in a savepoint that is rolled back) and sequential scans discouraged, since
+these tables are tiny: if the index cannot serve the query, the plan is a sequential scan.
+"""
+
+import pytest
+from django.db import connection, transaction
+from django.urls import reverse
+
+from assistance.models import Expert, Ticket, Visit
+from clusters.models import Cluster, Enterprise
+from config.textsearch import matching, search
+from tests.assistance.factories import TicketFactory
+from tests.factories import EnterpriseFactory
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm and EXPLAIN of PostgreSQL's planner"),
+]
+
+
+def _plan(queryset, *, keep: tuple[str, ...]) -> str:
+    """The plan of the query with only the indexes `keep` (LIKE patterns; and the unique ones) left."""
+    sql, params = queryset.query.sql_with_params()
+    tables = [model._meta.db_table for model in (Enterprise, Cluster, Ticket, Visit, Expert)]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = ANY(%s) "
+            "AND indexdef NOT LIKE 'CREATE UNIQUE%%' AND NOT indexname LIKE ANY(%s)",
+            [tables, list(keep)],
+        )
+        for (index,) in cursor.fetchall():
+            cursor.execute(f'DROP INDEX "{index}"')
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        transaction.set_rollback(True)  # the dropped indexes come back for the next plan
+    return plan
+
+
+INDEXED = [
+    (Enterprise, "name", "enterprise_name_trgm"),
+    (Enterprise, "credit_code", "enterprise_credit_code_trgm"),
+    (Cluster, "name", "cluster_name_trgm"),
+    (Cluster, "industry", "cluster_industry_trgm"),
+    (Ticket, "number", "ticket_number_trgm"),
+    (Ticket, "title", "ticket_title_trgm"),
+    (Visit, "purpose", "visit_purpose_trgm"),
+    (Visit, "findings", "visit_findings_trgm"),
+    (Expert, "name", "expert_name_trgm"),
+    (Expert, "organisation", "expert_organisation_trgm"),
+    (Expert, "specialities", "expert_specialities_trgm"),
+]
+
+
+def test_the_database_makes_trigrams_of_chinese_text():
+    """Under the plain C character classification pg_trgm sees no letters in Chinese (docs/operations.md)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT show_trgm('钢铁集团')")
+        assert cursor.fetchone()[0]
+
+
+@pytest.mark.parametrize(("model", "field", "index"), INDEXED, ids=[index for *_, index in INDEXED])
+def test_a_substring_and_a_similarity_are_read_from_the_columns_trigram_index(model, field, index):
+    contains = model.objects.filter(**{f"{field}__ilike": "钢铁集团"}).order_by()
+    plan = _plan(contains, keep=(index,))
+    assert f"Bitmap Index Scan on {index}" in plan, plan
+    assert "~~*" in plan  # ILIKE
+    similar = model.objects.filter(**{f"{field}__trigram_word_similar": "钢铁集团"}).order_by()
+    assert f"Bitmap Index Scan on {index}" in _plan(similar, keep=(index,))
+
+
+def test_the_search_of_enterprises_reads_both_its_indexes():
+    rows = search(Enterprise.objects.all(), ["钢铁集团"], ("name", "credit_code")).order_by("-rank", "pk")[:6]
+    plan = _plan(rows, keep=("enterprise_name_trgm", "enterprise_credit_code_trgm"))
+    assert "BitmapOr" in plan, plan
+    assert "Bitmap Index Scan on enterprise_name_trgm" in plan
+    assert "Bitmap Index Scan on enterprise_credit_code_trgm" in plan
+    assert "Seq Scan" not in plan
+
+
+def test_the_ticket_pickers_match_is_read_from_the_ticket_indexes():
+    # Without its order: on an empty table reading the unique number index backwards costs nothing,
+    # and the planner weighs that against the bitmap by the table's size.
+    fields = ("number", "title", "enterprise__name")
+    rows = matching(Ticket.objects.all(), ["TS-2026-0001"], fields).order_by()
+    plan = _plan(
+        rows,
+        keep=("ticket_number_trgm", "ticket_title_trgm", "enterprise_name_trgm", "assistance_ticket_enterprise_id%"),
+    )
+    assert "BitmapOr" in plan, plan
+    assert "Bitmap Index Scan on ticket_number_trgm" in plan
+    assert "Bitmap Index Scan on ticket_title_trgm" in plan
+    # The enterprise's name through the ids of the enterprises that hold it, read from their own index.
+    assert "Bitmap Index Scan on enterprise_name_trgm" in plan
+    assert "Bitmap Index Scan on assistance_ticket_enterprise_id" in plan
+    assert "Seq Scan" not in plan
+    assert "Sort" not in plan  # the ids are read as they come, not in the enterprises' order
+
+
+def _enterprises(client, query: str) -> list[str]:
+    response = client.get(reverse("search"), {"q": query})
+    assert response.status_code == 200
+    for group in response.context["groups"]:
+        if group["kind"] == "enterprises":
+            return [found.title for found in group["found"]]
+    return []
+
+
+@pytest.fixture
+def steelworks(cluster):
+    return [
+        EnterpriseFactory(name="唐山钢铁集团有限公司", cluster=cluster),
+        EnterpriseFactory(name="迁安钢铁铸造有限公司", cluster=cluster),
+        EnterpriseFactory(name="迁安电子科技有限公司", cluster=cluster),
+    ]
+
+
+def test_a_chinese_substring_matches_in_the_middle_of_a_name(client_for, inspector, steelworks):
+    assert _enterprises(client_for(inspector), "钢铁集团") == ["唐山钢铁集团有限公司"]
+
+
+@pytest.mark.parametrize("query", ["钢", "钢铁"])
+def test_one_or_two_chinese_characters_still_match_every_name_that_holds_them(client_for, inspector, steelworks, query):
+    assert sorted(_enterprises(client_for(inspector), query)) == ["唐山钢铁集团有限公司", "迁安钢铁铸造有限公司"]
+
+
+def test_a_small_typo_finds_the_name_best_match_first(client_for, inspector, steelworks):
+    found = _enterprises(client_for(inspector), "唐山钢铁集团有线公司")
+    assert found[0] == "唐山钢铁集团有限公司"
+    assert "迁安电子科技有限公司" not in found
+
+
+def test_a_typo_in_a_ticket_title_finds_the_ticket(client_for, inspector, enterprise):
+    TicketFactory(enterprise=enterprise, title="电磁材料计量器具检定求助")
+    response = client_for(inspector).get(reverse("search"), {"q": "电磁材料计量器具检订求助"})
+    tickets = [group for group in response.context["groups"] if group["kind"] == "tickets"]
+    assert tickets and "电磁材料计量器具检定求助" in tickets[0]["found"][0].title
+
+
+def test_a_typo_never_crosses_the_jurisdiction(client_for, outsider, steelworks):
+    assert _enterprises(client_for(outsider), "唐山钢铁集团有线公司") == []
