@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 from clusters.models import Cluster, Enterprise, Region, TimeStampedModel, VersionedModel
 from clusters.validators import validate_record_date
 from config.pinyin import Pinyin
-from config.textsearch import TrigramIndex
+from config.textsearch import ShortGramIndex, TrigramIndex
 
 from .lifecycle import LifecycleEvent
 
@@ -49,8 +49,11 @@ class Expert(TimeStampedModel):
         ordering = [Pinyin("name")]
         indexes = [
             TrigramIndex(fields=["name"], name="expert_name_trgm"),
+            ShortGramIndex(field="name", name="expert_name_grams"),
             TrigramIndex(fields=["organisation"], name="expert_organisation_trgm"),
+            ShortGramIndex(field="organisation", name="expert_organisation_grams"),
             TrigramIndex(fields=["specialities"], name="expert_specialities_trgm"),
+            ShortGramIndex(field="specialities", name="expert_specialities_grams"),
         ]
         constraints = [models.UniqueConstraint(fields=["name", "organisation"], name="expert_unique_name_org")]
 
@@ -339,7 +342,9 @@ class Ticket(VersionedModel):
             ),
             # The search box and the ticket picker (config/textsearch.py).
             TrigramIndex(fields=["number"], name="ticket_number_trgm"),
+            ShortGramIndex(field="number", name="ticket_number_grams"),
             TrigramIndex(fields=["title"], name="ticket_title_trgm"),
+            ShortGramIndex(field="title", name="ticket_title_grams"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -440,7 +445,9 @@ class Visit(TimeStampedModel):
         ordering = ["-date", "-pk"]
         indexes = [
             TrigramIndex(fields=["purpose"], name="visit_purpose_trgm"),
+            ShortGramIndex(field="purpose", name="visit_purpose_grams"),
             TrigramIndex(fields=["findings"], name="visit_findings_trgm"),
+            ShortGramIndex(field="findings", name="visit_findings_grams"),
         ]
 
     def __str__(self) -> str:

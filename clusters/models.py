@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from config.pinyin import Pinyin, PinyinIndex
-from config.textsearch import TrigramIndex
+from config.textsearch import ShortGramIndex, TrigramIndex
 
 from .validators import (
     normalise_standard_number,
@@ -149,7 +149,9 @@ class Cluster(TimeStampedModel):
         indexes = [
             # The search box and the cluster picker (config/textsearch.py).
             TrigramIndex(fields=["name"], name="cluster_name_trgm"),
+            ShortGramIndex(field="name", name="cluster_name_grams"),
             TrigramIndex(fields=["industry"], name="cluster_industry_trgm"),
+            ShortGramIndex(field="industry", name="cluster_industry_grams"),
         ]
 
     def __str__(self) -> str:
@@ -249,7 +251,9 @@ class Enterprise(VersionedModel):
             PinyinIndex("name", "id", name="enterprise_name_pinyin"),
             # The search box and the enterprise picker (config/textsearch.py).
             TrigramIndex(fields=["name"], name="enterprise_name_trgm"),
+            ShortGramIndex(field="name", name="enterprise_name_grams"),
             TrigramIndex(fields=["credit_code"], name="enterprise_credit_code_trgm"),
+            ShortGramIndex(field="credit_code", name="enterprise_credit_code_grams"),
         ]
 
     def __str__(self) -> str:

@@ -3,9 +3,12 @@
 On PostgreSQL (with the pg_trgm extension, see clusters' migrations) a searched column has a GIN trigram
 index (`TrigramIndex` in the model's Meta.indexes). `ILIKE '%...%'` on the bare column is what that
 index serves; Django's `icontains` writes `UPPER(col::text) LIKE UPPER(...)`, which no index on the
-column serves, hence the `ilike` lookup here. A pattern of one or two Chinese characters holds no
-trigram: the index is then read whole, which is still right, only not faster. Small typos are found
-by trigram word similarity (`%>`, served by the same index) and ranked by it.
+column serves, hence the `ilike` lookup here. A word of one or two characters (钢铁, 计量: the usual
+length of a Chinese word) holds no trigram, so no trigram index can serve it; such a column also has a
+GIN index of its one- and two-character pieces (`ShortGramIndex`, the SQL function `qi_short_grams`),
+and a short word is looked up there as one of the pieces (`has_gram`), which finds exactly the rows
+that hold it. Small typos are found by trigram word similarity (`%>`, served by the trigram index) and
+ranked by it.
 
 On SQLite the same calls are `icontains` and no similarity: a correct, slower fallback.
 
@@ -15,11 +18,26 @@ zh_CN.UTF-8...); under the plain C locale they form no trigrams (see docs/operat
 
 from collections.abc import Sequence
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
 from django.db.backends.ddl_references import Statement
-from django.db.models import Case, CharField, FloatField, ForeignKey, Lookup, Model, Q, QuerySet, TextField, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    F,
+    FloatField,
+    ForeignKey,
+    Func,
+    Lookup,
+    Model,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Greatest
 from django.db.models.lookups import IContains
 
@@ -45,6 +63,44 @@ class ILike(IContains):
 
 CharField.register_lookup(ILike)
 TextField.register_lookup(ILike)
+
+# The longest word looked up by its pieces rather than by trigrams.
+SHORT_WORD = 2
+SHORT_GRAMS_FUNCTION = "qi_short_grams"
+# Every piece of one and of two characters of a text, lower-cased: a word of at most two characters
+# occurs in the text exactly when it is one of them. Created by a migration of clusters.
+SHORT_GRAMS_SQL = f"""
+CREATE OR REPLACE FUNCTION {SHORT_GRAMS_FUNCTION}(value text) RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT coalesce(array_agg(DISTINCT substr(lower(value), i, n)), '{{}}'::text[])
+  FROM generate_series(1, char_length(value)) AS i, (VALUES (1), (2)) AS sizes(n)
+  WHERE i + n - 1 <= char_length(value)
+$$
+"""
+
+
+class ShortGrams(Func):
+    function = SHORT_GRAMS_FUNCTION
+    output_field = ArrayField(TextField())
+
+
+class HasGram(Lookup):
+    """`field__has_gram=word` (one or two characters): on PostgreSQL `qi_short_grams(col) @> ARRAY[lower(word)]`,
+    which the column's ShortGramIndex serves; elsewhere the same as `icontains`."""
+
+    lookup_name = "has_gram"
+
+    def as_sql(self, compiler, connection):
+        return IContains(self.lhs, self.rhs).as_sql(compiler, connection)
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{SHORT_GRAMS_FUNCTION}({lhs}) @> ARRAY[lower({rhs})]::text[]", (*lhs_params, *rhs_params)
+
+
+CharField.register_lookup(HasGram)
+TextField.register_lookup(HasGram)
 
 
 class AnyOf(Lookup):
@@ -121,6 +177,18 @@ class TrigramIndex(PostgresOnlyIndex, GinIndex):
         return path, args, kwargs
 
 
+class ShortGramIndex(PostgresOnlyIndex, GinIndex):
+    """A GIN index of a column's pieces of one and two characters, which serves `has_gram` (short words)."""
+
+    def __init__(self, *, field: str, name: str, **kwargs):
+        super().__init__(ShortGrams(F(field)), name=name, **kwargs)
+
+    def deconstruct(self):
+        path, args, kwargs = super().deconstruct()
+        (expression,) = args
+        return path, (), {**kwargs, "field": expression.source_expressions[0].name}
+
+
 def query_words(text: str) -> list[str]:
     """The words of a search, NUL bytes dropped (PostgreSQL refuses them), cut to a sensible length."""
     return text.replace("\x00", "")[:MAX_QUERY_LENGTH].split()[:MAX_QUERY_WORDS]
@@ -133,12 +201,13 @@ def typo_tolerant() -> bool:
 def _contains(model: type[Model], field: str, word: str) -> Q:
     """`field` holds `word`; a column of a related row (`enterprise__name`) through the ids of the rows
     that hold it, so that each column's own index serves its part of an OR."""
+    lookup = "has_gram" if len(word) <= SHORT_WORD else "ilike"
     if "__" not in field:
-        return Q(**{f"{field}__ilike": word})
+        return Q(**{f"{field}__{lookup}": word})
     relation, column = field.split("__", 1)
     related = model._meta.get_field(relation).related_model
     return Q(
-        **{f"{relation}__any_of": related._base_manager.filter(**{f"{column}__ilike": word}).order_by().values("pk")}
+        **{f"{relation}__any_of": related._base_manager.filter(**{f"{column}__{lookup}": word}).order_by().values("pk")}
     )
 
 

@@ -142,3 +142,28 @@ def test_a_typo_in_a_ticket_title_finds_the_ticket(client_for, inspector, enterp
 
 def test_a_typo_never_crosses_the_jurisdiction(client_for, outsider, steelworks):
     assert _enterprises(client_for(outsider), "唐山钢铁集团有线公司") == []
+
+
+@pytest.mark.parametrize(("model", "field", "index"), INDEXED, ids=[index for *_, index in INDEXED])
+def test_a_word_of_two_characters_is_read_from_the_columns_short_word_index(model, field, index):
+    # Two characters hold no trigram: without the index of pieces the column would be read whole.
+    grams = index.replace("_trgm", "_grams")
+    rows = model.objects.filter(**{f"{field}__has_gram": "钢铁"}).order_by()
+    plan = _plan(rows, keep=(grams,))
+    assert f"Bitmap Index Scan on {grams}" in plan, plan
+
+
+def test_the_search_of_tickets_by_two_characters_reads_no_table_whole():
+    rows = search(Ticket.objects.all(), ["检定"], ("number", "title")).order_by("-rank", "pk")[:6]
+    plan = _plan(rows, keep=("ticket_%_trgm", "ticket_%_grams"))
+    assert "Bitmap Index Scan on ticket_title_grams" in plan, plan
+    assert "Seq Scan" not in plan
+
+
+@pytest.mark.parametrize("word", ["钢", "钢铁", "Ab", "%", "_"])
+def test_a_short_word_matches_exactly_the_texts_that_hold_it(cluster, word):
+    names = ["唐山钢铁集团", "迁安铁钢厂", "ABC 精密", "百分之%", "下划_线", "钢"]
+    for name in names:
+        EnterpriseFactory(name=name, cluster=cluster)
+    found = set(Enterprise.objects.filter(name__has_gram=word).values_list("name", flat=True))
+    assert found == {name for name in names if word.lower() in name.lower()}
