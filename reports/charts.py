@@ -23,6 +23,7 @@ LINE_HEIGHT = 15
 PLOT_HEIGHT = 160
 MAX_LINES = 3  # a category label wraps onto this many lines at most before it is turned instead
 TURNED_MAX = 120  # px: a turned label longer than this is cut short (the table beside the chart has it whole)
+LABEL_GAP = 8  # px between upright labels, for fonts a little wider than the rule of thumb
 SIN45 = math.sqrt(0.5)
 
 
@@ -172,6 +173,7 @@ class Layout:
     labels: list[Label] = field(default_factory=list)  # every piece of text but the title
     bars: list[Bar] = field(default_factory=list)
     swatches: list[tuple[float, float, str]] = field(default_factory=list)  # legend squares: x, y, colour
+    points_x: list[float] = field(default_factory=list)  # a line chart's points, one per label
 
     @property
     def bottom(self) -> float:
@@ -208,7 +210,7 @@ def _legend(layout: Layout, series: list[Series], y: float) -> float:
 
 def _upright(labels: list[str], slot: float) -> bool:
     """Whether the labels fit under their groups without turning: on one line, or wrapped."""
-    room = slot - 4
+    room = slot - LABEL_GAP
     return all(
         len(lines) <= MAX_LINES and all(text_width(line) <= room for line in lines)
         for lines in (balanced_wrap(str(label), room) for label in labels)
@@ -218,7 +220,7 @@ def _upright(labels: list[str], slot: float) -> bool:
 def _category_axis(layout: Layout, labels: list[str], slot: float) -> float:
     """Labels under the groups: on one line if they fit, wrapped if that fits, else turned (and thinned when even
     turned they would touch). Returns the height they take below the plot."""
-    room = slot - 4
+    room = slot - LABEL_GAP
     first = layout.bottom + 4 + FONT_SIZE
     centres = [layout.left + (g + 0.5) * slot for g in range(len(labels))]
     if all(text_width(label) <= room for label in labels):
@@ -286,21 +288,18 @@ def bar_layout(labels: list[str], series: list[Series], *, width: float = WIDTH,
 
 
 def line_layout(labels: list[str], series: list[Series], *, width: float = WIDTH, plot_height: float = PLOT_HEIGHT):
-    """Where everything of a line chart goes: one point per label, the labels thinned to fit."""
+    """Where everything of a line chart goes: one point per label (`points_x`), the labels thinned to fit."""
     layout = _frame(series, width, plot_height)
     widest = max((text_width(str(label)) for label in labels), default=0)
-    if widest / 2 + 2 > layout.left:
-        shift = widest / 2 + 2 - layout.left
-        layout.left += shift
-        layout.plot_width -= shift
-        for label in layout.labels:
-            label.x += shift
-    layout.plot_width = min(layout.plot_width, width - layout.left - widest / 2 - 2)
-    step = layout.plot_width / max(len(labels) - 1, 1)
-    every = max(1, math.ceil((widest + 8) / step)) if len(labels) > 1 else 1
+    # The first and last points stand in from the ends, so that their labels clear the value axis and the edge.
+    inset = widest / 2 + 2
+    span = max(layout.plot_width - 2 * inset, 0)
+    step = span / max(len(labels) - 1, 1)
+    layout.points_x = [layout.left + inset + g * step for g in range(len(labels))]
+    every = max(1, math.ceil((widest + LABEL_GAP) / step)) if len(labels) > 1 and step else 1
     for g, label in enumerate(labels):
         if g % every == 0:
-            layout.labels.append(Label(layout.left + g * step, layout.bottom + 4 + FONT_SIZE, [str(label)]))
+            layout.labels.append(Label(layout.points_x[g], layout.bottom + 4 + FONT_SIZE, [str(label)]))
     layout.height = _legend(layout, series, layout.bottom + FONT_SIZE + 12) + 6
     return layout
 
@@ -358,11 +357,10 @@ def bar_chart(labels: list[str], series: list[Series], *, title: str, width: flo
 def line_chart(labels: list[str], series: list[Series], *, title: str, width: float = WIDTH) -> SafeString:
     """Lines over time, one per series, with a dot at each value."""
     layout = line_layout(labels, series, width=width)
-    step = layout.plot_width / max(len(labels) - 1, 1)
     body = []
     for k, s in enumerate(series):
         colour = PALETTE[k % len(PALETTE)]
-        points = [(layout.left + g * step, layout.y_of(v)) for g, v in enumerate(s.values)]
+        points = [(x, layout.y_of(v)) for x, v in zip(layout.points_x, s.values, strict=False)]
         body.append(
             f'<polyline fill="none" stroke="{colour}" stroke-width="2" '
             f'points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in points)}"/>'
