@@ -283,7 +283,7 @@ def bar_layout(labels: list[str], series: list[Series], *, width: float = WIDTH,
                 )
             )
     axis = _category_axis(layout, [str(label) for label in labels], slot)
-    layout.height = _legend(layout, series, layout.bottom + axis) + 6
+    layout.height = _legend(layout, series, layout.bottom + axis + 4) + 6
     return layout
 
 
@@ -300,7 +300,7 @@ def line_layout(labels: list[str], series: list[Series], *, width: float = WIDTH
     for g, label in enumerate(labels):
         if g % every == 0:
             layout.labels.append(Label(layout.points_x[g], layout.bottom + 4 + FONT_SIZE, [str(label)]))
-    layout.height = _legend(layout, series, layout.bottom + FONT_SIZE + 12) + 6
+    layout.height = _legend(layout, series, layout.bottom + FONT_SIZE + 16) + 6
     return layout
 
 
