@@ -51,9 +51,12 @@ def cluster_report(cluster: Cluster, user: User) -> dict:
         categories[row["category__code"]] = row["category__name"]
         by_category.setdefault(row["year"], {})[row["category__code"]] = row["n"]
     indicators = {i.year: i for i in cluster.indicators.all()}
-    years = sorted(
+    recorded = (
         {y for counts in (*holdings.values(), *work.values()) for y in counts} | set(indicators) | set(by_category)
     )
+    recorded.discard(None)
+    # Every year from the first to the last, so that a year of nothing shows as noughts rather than not at all.
+    years = list(range(min(recorded), max(recorded) + 1)) if recorded else []
     table = []
     for year in years:
         table.append(

@@ -6,6 +6,7 @@ import math
 from django.db import connections
 from django.db.models import Aggregate, Avg, Count, DateField, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
 
 from assistance.models import Ticket
 from assistance.selectors import visible_tickets
@@ -69,6 +70,19 @@ def _days(value: datetime.timedelta | None) -> float | None:
     return None if value is None else round(value.total_seconds() / 86400, 1)
 
 
+def duration_text(value: datetime.timedelta | None) -> str | None:
+    """A time to resolve as people say it: in hours under a day ("5.5 小时"), in days otherwise ("3 天").
+
+    In days alone, a morning's work rounds to 0.0 and read as nothing at all.
+    """
+    if value is None:
+        return None
+    hours = value.total_seconds() / 3600
+    if round(hours, 1) < 24:
+        return _("%(hours)s hours") % {"hours": f"{round(hours, 1):g}"}
+    return _("%(days)s days") % {"days": f"{round(hours / 24, 1):g}"}
+
+
 def _group(tickets: QuerySet[Ticket], field: str) -> list[dict]:
     rows = (
         tickets.values(field)
@@ -90,6 +104,7 @@ def _group(tickets: QuerySet[Ticket], field: str) -> list[dict]:
             "within": row["within"],
             "share_within": round(100 * row["within"] / row["resolved"]) if row["resolved"] else None,
             "mean_days": _days(row["mean"]),
+            "mean_text": duration_text(row["mean"]),
         }
         for row in rows
     ]
@@ -139,6 +154,8 @@ def service_report(user: User, *, since: datetime.date, until: datetime.date) ->
             "share_within": round(100 * totals["within"] / count) if count else None,
             "median_days": _days(median),
             "p90_days": _days(p90),
+            "median_text": duration_text(median),
+            "p90_text": duration_text(p90),
         },
         "by_category": _group(tickets, "category__name"),
         "by_status": [

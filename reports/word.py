@@ -12,7 +12,6 @@ its bars as the picture older readers show; a table of the same figures follows 
 
 import datetime
 import io
-import re
 
 from django.utils import formats
 from django.utils.encoding import force_str
@@ -215,13 +214,9 @@ def _comparison(rows: list[dict], base_year: int) -> str:
 
 
 def _standalone_svg(svg: str) -> str:
-    """The page's SVG with a fixed size and a Chinese font, as a file of its own."""
-    match = re.search(r'viewBox="0 0 (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)"', svg)
-    width, height = match.group(1), match.group(2)
+    """The page's SVG (which carries its own size) with a Chinese font, as a file of its own."""
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + svg.replace(
-        'width="100%" preserveAspectRatio="xMinYMin meet"',
-        f'width="{width}" height="{height}" font-family="SimSun, 宋体, sans-serif"',
-        1,
+        "<svg ", '<svg font-family="SimSun, 宋体, sans-serif" ', 1
     )
 
 

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 import pytest
@@ -240,6 +241,27 @@ def test_the_cluster_report_page_has_charts_and_the_same_numbers_in_a_table(
     assert "<script" not in body.split("<main", 1)[-1].split("</main>", 1)[0]
 
 
+def test_the_cluster_report_shows_every_year_from_the_first_to_the_last_with_noughts_between(
+    client_for, inspector, cluster, enterprise
+):
+    HonourFactory(enterprise=enterprise, date=datetime.date(2021, 4, 1))
+    TicketFactory(enterprise=enterprise, opened_at=at(2026, 2, 2, 10))
+    response = client_for(inspector).get(reverse("reports:cluster", args=[cluster.pk]))
+    rows = response.context["report"]["rows"]
+    assert [row["year"] for row in rows] == [2021, 2022, 2023, 2024, 2025, 2026]
+    assert [(row["honours"], row["tickets"]) for row in rows[1:5]] == [(0, 0)] * 4
+    for chart in ("holdings_chart", "work_chart"):
+        axis = [
+            text.findtext("{http://www.w3.org/2000/svg}tspan")
+            for text in ET.fromstring(str(response.context[chart])).iter("{http://www.w3.org/2000/svg}text")
+            if text.get("text-anchor") == "middle" or text.get("transform")
+        ]
+        assert axis == ["2021", "2022", "2023", "2024", "2025", "2026"], chart
+    body = response.content.decode()
+    table = body.split('id="cluster-years"')[1].split("</table>")[0]
+    assert [int(y) for y in re.findall(r"<tr><th>(\d{4})</th>", table)] == list(range(2021, 2027))
+
+
 def test_the_cluster_report_tables_download(client_for, inspector, cluster, cluster_history):
     client = client_for(inspector)
     url = reverse("reports:cluster", args=[cluster.pk])
@@ -377,6 +399,28 @@ def test_time_to_resolve_is_counted_in_days_and_hours(client_for, manager, enter
     totals = _totals(client_for(manager))
     assert totals["median_days"] == 1.5
     assert totals["p90_days"] == 2.0
+
+
+def test_a_median_under_a_day_shows_in_hours_not_as_nothing(client_for, manager, enterprise):
+    _resolved_after(enterprise, [2 / 24, 5.5 / 24, 20 / 24])
+    response = client_for(manager).get(reverse("reports:service"), PERIOD)
+    totals = response.context["report"]["totals"]
+    assert (totals["median_text"], totals["p90_text"]) == ("5.5 小时", "20 小时")
+    body = response.content.decode()
+    assert re.search(r'id="service-median">5\.5 小时<', body)
+    assert re.search(r'id="service-p90">20 小时<', body)
+    assert re.search(r"<td class=\"text-end\">9\.2 小时</td>", body), "the mean per category too"
+
+
+def test_a_median_of_a_day_or_more_shows_in_days(client_for, manager, enterprise):
+    _resolved_after(enterprise, [0.5, 3, 4])
+    response = client_for(manager).get(reverse("reports:service"), PERIOD)
+    assert response.context["report"]["totals"]["median_text"] == "3 天"
+    assert 'id="service-median">3 天<' in response.content.decode()
+    client = client_for(manager)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = client.get(reverse("reports:service"), PERIOD)
+    assert english.context["report"]["totals"]["median_text"] == "3 days"
 
 
 def test_no_resolved_tickets_means_no_median(client_for, manager, enterprise):

@@ -2,8 +2,10 @@
 
 import datetime
 import io
+import math
 import re
 import struct
+import xml.etree.ElementTree as ET
 import zlib
 from io import StringIO
 
@@ -15,7 +17,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
-from reports.charts import Series, bar_chart_png
+from reports.charts import Series, bar_chart, bar_chart_png, bar_layout
 from reports.summary import approximate, quality_summary, summary_paragraph
 from reports.word import BODY_FONT, TITLE_FONT
 from tests.assistance.factories import TicketFactory, TrainingFactory, VisitFactory
@@ -226,16 +228,20 @@ def test_the_word_report_for_a_period_names_the_period(client_for, manager, reco
 
 
 def test_the_chart_picture_is_a_png_with_the_bars_in_their_colours():
-    png = bar_chart_png(["甲", "乙"], [Series("a", [5, 0]), Series("b", [10, 2])], scale=1)
+    labels, series = ["甲", "乙"], [Series("a", [5, 0]), Series("b", [10, 2])]
+    png = bar_chart_png(labels, series, scale=1)
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     width, height = struct.unpack(">II", png[16:24])
-    assert (width, height) == (320, 220)
+    layout = bar_layout(labels, series)  # the SVG's layout: the picture has the SVG's size and places
+    assert (width, height) == (round(layout.width), math.ceil(layout.height))
+    svg = ET.fromstring(str(bar_chart(labels, series, title="t")))
+    assert svg.get("viewBox") == f"0 0 {width} {height}"
     pixels = zlib.decompress(png[png.index(b"IDAT") + 4 : png.index(b"IEND") - 8])
     rows = [pixels[1 + y * (1 + width * 3) : (y + 1) * (1 + width * 3)] for y in range(height)]
     colours = {bytes(row[x * 3 : x * 3 + 3]) for row in rows for x in range(width)}
     assert {bytes.fromhex("0d6efd"), bytes.fromhex("198754"), b"\xff\xff\xff"} <= colours
     # The taller bar of the second series reaches the top of the plot; the first series' bar half as high.
-    plot_top, plot_bottom = 24, 220 - 44
+    plot_top, plot_bottom = round(layout.top), round(layout.bottom)
     column = [bytes(rows[y][x * 3 : x * 3 + 3]) for x in range(width) for y in (plot_top + 1,)]
     assert bytes.fromhex("198754") in column and bytes.fromhex("0d6efd") not in column
     middle = [bytes(rows[(plot_top + plot_bottom) // 2 + 1][x * 3 : x * 3 + 3]) for x in range(width)]
