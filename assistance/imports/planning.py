@@ -254,7 +254,7 @@ class Context:
         self.file_name = file_name
         self.lock = lock
         scope = scope_region_ids(user=user) if user is not None else None
-        self.scope = None if scope is None else set(scope.values_list("pk", flat=True))
+        self.scope = None if scope is None else set(scope)
         self.jurisdiction = user.jurisdiction.name if user is not None and user.jurisdiction_id else ""
         self._counties = None
 
