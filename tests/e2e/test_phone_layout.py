@@ -8,6 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from assistance.awards.models import AwardCycle
 from assistance.models import SupportTeam, Ticket
 from clusters.models import Cluster, Enterprise, User
 from tests.assistance.factories import TicketFactory
@@ -59,10 +60,8 @@ LAYOUT_PROBLEMS = """() => {
 
 TABLE_LAYOUT = """() => [...document.querySelectorAll("main table")].map(table => ({
   display: getComputedStyle(table).display,
-  head: getComputedStyle(table.tHead).display,
+  head: table.tHead ? getComputedStyle(table.tHead).display : "table-header-group",
   row: table.tBodies[0].rows.length ? getComputedStyle(table.tBodies[0].rows[0]).display : "table-row",
-  columns: table.tHead.rows[0].cells.length,
-  wide: table.getBoundingClientRect().width,
 }))"""
 
 
@@ -98,6 +97,8 @@ def _pages(work) -> list[tuple[str, str]]:
         (manager, reverse("assistance:team-list")),
         (manager, reverse("assistance:team-detail", args=[work["team"].pk])),
         (manager, reverse("assistance:application-list")),
+        (manager, reverse("assistance:cycle-list")),
+        (manager, reverse("assistance:cycle-detail", args=[AwardCycle.objects.order_by("pk").first().pk])),
         (manager, reverse("home")),
         (inspector, reverse("home")),
         (inspector, reverse("assistance:home")),
@@ -205,3 +206,11 @@ def test_the_visit_form_pickers_are_thumb_sized_and_open_inside_the_screen(work,
     box = _box(remove)
     assert box["height"] >= 44 and box["width"] >= 44
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_a_list_printed_from_a_phone_keeps_its_table(work, page):
+    sign_in(page, work["url"], "manager_tangshan", reverse("assistance:ticket-list"), PHONE)
+    assert page.evaluate(TABLE_LAYOUT)[0]["row"] == "flex"
+    page.emulate_media(media="print")
+    (table,) = page.evaluate(TABLE_LAYOUT)
+    assert (table["display"], table["head"], table["row"]) == ("table", "table-header-group", "table-row")
