@@ -88,3 +88,14 @@ def test_declaring_a_conflict_gives_no_success_message(client_for, make_applicat
     )
     assert _messages(response, messages.SUCCESS) == []
     assert _messages(response, messages.INFO)
+
+
+def test_with_no_open_cycle_the_page_says_so(client_for, inspector, closed_cycle):
+    html = client_for(inspector).get(reverse("assistance:application-create")).content.decode()
+    assert 'id="no-open-cycle"' in html and "目前没有开放申报的评审批次。" in html
+    assert f'value="{closed_cycle.pk}"' not in html
+
+
+def test_with_an_open_cycle_the_page_says_nothing_of_the_kind(client_for, inspector, cycle):
+    html = client_for(inspector).get(reverse("assistance:application-create")).content.decode()
+    assert 'id="no-open-cycle"' not in html
