@@ -19,6 +19,15 @@ class FileKind:
 
 JPEG = FileKind("image/jpeg", (".jpg", ".jpeg"))
 PNG = FileKind("image/png", (".png",))
+GIF = FileKind("image/gif", (".gif",))
+WEBP = FileKind("image/webp", (".webp",))
+# The only types a browser is let show in the page (thumbnails) and open in a tab: raster images that
+# cannot carry script. SVG and HTML never are, whatever their name; everything else downloads.
+INLINE_TYPES = frozenset({JPEG.content_type, PNG.content_type, GIF.content_type, WEBP.content_type})
+# iPhone photos. Nothing here converts them and most browsers cannot show them, so they are refused
+# with a way to send them instead.
+HEIF_EXTENSIONS = (".heic", ".heif")
+HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1")
 PDF = FileKind("application/pdf", (".pdf",))
 DOCX = FileKind("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (".docx",))
 XLSX = FileKind("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",))
@@ -30,19 +39,23 @@ LEGACY_OFFICE = {
 }
 OOXML_PARTS = {"word/": DOCX, "xl/": XLSX, "ppt/": PPTX}
 ALLOWED_EXTENSIONS = sorted(
-    {ext for kind in (JPEG, PNG, PDF, DOCX, XLSX, PPTX, *LEGACY_OFFICE.values()) for ext in kind.extensions}
+    {ext for kind in (JPEG, PNG, GIF, WEBP, PDF, DOCX, XLSX, PPTX, *LEGACY_OFFICE.values()) for ext in kind.extensions}
 )
 
 
 def _sniff(upload: UploadedFile, extension: str) -> FileKind | None:
     """The kind the file's bytes show it to be, or None if it is none we accept."""
     upload.seek(0)
-    head = upload.read(8)
+    head = upload.read(12)
     upload.seek(0)
     if head.startswith(b"\xff\xd8\xff"):
         return JPEG
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return PNG
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return GIF
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return WEBP
     if head.startswith(b"%PDF-"):
         return PDF
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
@@ -63,6 +76,18 @@ def _sniff(upload: UploadedFile, extension: str) -> FileKind | None:
     return None
 
 
+def _is_heif(upload: UploadedFile) -> bool:
+    """Whether the bytes are a HEIF/HEIC image (an ISO box `ftyp` with one of its brands), whatever the name."""
+    upload.seek(0)
+    head = upload.read(12)
+    upload.seek(0)
+    return head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS
+
+
+def shows_inline(content_type: str) -> bool:
+    return content_type in INLINE_TYPES
+
+
 def safe_filename(name: str) -> str:
     """A download name without path parts or characters a header could misread."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
@@ -80,6 +105,14 @@ def check_upload(upload: UploadedFile) -> FileKind:
         )
     name = upload.name or ""
     extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    if extension in HEIF_EXTENSIONS or _is_heif(upload):
+        raise ValidationError(
+            _(
+                "iPhone photos in HEIC/HEIF format cannot be attached. Send the photo as JPEG, or set the "
+                "iPhone to take JPEG photos: Settings → Camera → Formats → Most Compatible."
+            ),
+            code="heif",
+        )
     if extension not in ALLOWED_EXTENSIONS:
         raise ValidationError(
             _("Files of this type cannot be attached. Allowed: %(allowed)s."),
@@ -128,14 +161,18 @@ def storage_name(name: str) -> str:
 
 
 def download_response(attachment) -> FileResponse:
-    """The stored file as a download that the browser neither renders nor sniffs; 404 if the file is gone."""
+    """The stored file, never sniffed; 404 if the file is gone.
+
+    A photo (JPEG, PNG, GIF, WebP: its type was read from its bytes when it was stored) opens in the
+    browser and shows as a thumbnail; any other file downloads, so that nothing a browser would run opens.
+    """
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(
         handle,
-        as_attachment=True,
+        as_attachment=not shows_inline(attachment.content_type),
         filename=safe_filename(attachment.original_name),
         content_type=attachment.content_type,
     )

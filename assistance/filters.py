@@ -11,7 +11,7 @@ from clusters.models import User
 from clusters.periods import within_days
 
 from .models import PRIORITY_RANK, Priority, Ticket, TicketCategory, Training, Visit
-from .selectors import visible_teams
+from .selectors import inspector_choices, visible_teams
 
 
 class TicketFilter(ScopedFilterSet):
@@ -31,12 +31,19 @@ class TicketFilter(ScopedFilterSet):
     team = IdChoiceFilter(label=_("Team"), queryset=None)
     assignee = IdChoiceFilter(label=_("Assignee"), queryset=None)
     overdue = YesNoFilter(label=_("Overdue"), method="filter_overdue")
+    unassigned = YesNoFilter(label=_("Unassigned"), field_name="assignee", lookup_expr="isnull")
     # Ranges on the timestamp between local midnights, which its index serves (see clusters/periods.py).
     opened_after = django_filters.DateFilter(
         label=_("Opened from"), method="filter_opened", widget=forms.DateInput(attrs={"type": "date"})
     )
     opened_before = django_filters.DateFilter(
         label=_("Opened until"), method="filter_opened", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    resolved_after = django_filters.DateFilter(
+        label=_("Resolved from"), method="filter_resolved", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    resolved_before = django_filters.DateFilter(
+        label=_("Resolved until"), method="filter_resolved", widget=forms.DateInput(attrs={"type": "date"})
     )
     ordering = TotalOrderingFilter(
         label=_("Sort by"),
@@ -61,8 +68,11 @@ class TicketFilter(ScopedFilterSet):
         user = self.request.user
         teams = visible_teams(user=user)
         self.filters["team"].queryset = teams
+        # The user too, member of a team or not: the home page's "my tickets" figures link here with `?assignee=`.
         self.filters["assignee"].queryset = (
-            User.objects.filter(memberships__team__in=teams).distinct().order_by("last_name", "first_name", "username")
+            User.objects.filter(Q(memberships__team__in=teams) | Q(pk=user.pk))
+            .distinct()
+            .order_by("last_name", "first_name", "username")
         )
 
     def search(self, queryset, name, value):
@@ -80,6 +90,10 @@ class TicketFilter(ScopedFilterSet):
         since, until = (value, None) if name == "opened_after" else (None, value)
         return queryset.filter(**within_days("opened_at", since, until))
 
+    def filter_resolved(self, queryset, name, value):
+        since, until = (value, None) if name == "resolved_after" else (None, value)
+        return queryset.filter(**within_days("resolved_at", since, until))
+
     def filter_overdue(self, queryset, name, value):
         condition = Ticket.overdue_q(timezone.now())
         return queryset.filter(condition) if value else queryset.exclude(condition)
@@ -89,6 +103,8 @@ class VisitFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     cluster = IdChoiceFilter(label=_("Cluster"), queryset=None, field_name="enterprise__cluster")
     county = IdChoiceFilter(label=_("County"), queryset=None, field_name="enterprise__county")
+    # One inspector appears once in a visit: no row repeats, so no DISTINCT.
+    inspector = IdChoiceFilter(label=_("Inspector"), queryset=None, field_name="inspectors", distinct=False)
     date_after = django_filters.DateFilter(
         label=_("From"), field_name="date", lookup_expr="gte", widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -99,6 +115,10 @@ class VisitFilter(ScopedFilterSet):
     class Meta:
         model = Visit
         fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["inspector"].queryset = inspector_choices(user=self.request.user).order_by("username")
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clusters.editing import VersionedForm
-from clusters.fields import IdChoiceField, IdMultipleChoiceField
+from clusters.fields import PK_RANGE, IdChoiceField, IdMultipleChoiceField
 from clusters.models import User
 from clusters.selectors import visible_clusters, visible_enterprises, visible_regions
 from config.once import SubmitOnceForm
@@ -13,7 +13,14 @@ from config.pinyin import Pinyin
 from config.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 
 from .models import Priority, ServicePartner, Ticket, TicketCategory, Training, Visit
-from .selectors import active_experts, assignee_choices, inspector_choices, open_tickets, visible_teams
+from .selectors import (
+    active_experts,
+    assignee_choices,
+    in_team_today,
+    inspector_choices,
+    open_tickets,
+    visible_teams,
+)
 from .services import team_of
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -94,11 +101,28 @@ class AssignForm(SubmitOnceForm):
         super().__init__(*args, **kwargs)
         teams = visible_teams(user=user)
         self.fields["team"].queryset = teams
-        self.fields["assignee"].queryset = assignee_choices(user=user, ticket=ticket).order_by("username")
-        self.fields["assignee"].label_from_instance = user_label
-        self.fields["assignee"].widget.params["ticket"] = ticket.pk
         self.initial.setdefault("team", ticket.team_id)
         self.initial.setdefault("assignee", ticket.assignee_id)
+        assignees = assignee_choices(user=user, ticket=ticket)
+        team_id = self._chosen_team_id()
+        if team_id is not None:
+            # Only today's members of the team chosen beside it: the picker asks for the same rows.
+            assignees = in_team_today(users=assignees, team_id=team_id, user=user)
+        self.fields["assignee"].queryset = assignees.order_by("username")
+        self.fields["assignee"].label_from_instance = user_label
+        self.fields["assignee"].error_messages["invalid_choice"] = _(
+            "Choose one of today's members of the chosen team who can see this enterprise."
+        )
+        self.fields["assignee"].widget.params["ticket"] = ticket.pk
+
+    def _chosen_team_id(self) -> int | None:
+        """The team posted (or, on a fresh form, the ticket's own), when it reads as a record id."""
+        raw = self.data.get(self.add_prefix("team")) if self.is_bound else self.initial.get("team")
+        try:
+            team_id = int(str(raw).strip())
+        except (TypeError, ValueError):
+            return None
+        return team_id if team_id in PK_RANGE else None
 
 
 class NoteForm(SubmitOnceForm):

@@ -19,6 +19,7 @@ from clusters.validators import validate_record_date
 from config.pinyin import Pinyin
 from config.textsearch import ShortGramIndex, TrigramIndex
 
+from .attachments import shows_inline
 from .lifecycle import LifecycleEvent
 
 
@@ -537,6 +538,11 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        """A photo the pages show as a thumbnail and the browser opens (see attachments.download_response)."""
+        return shows_inline(self.content_type)
 
 
 class SpreadsheetImport(models.Model):

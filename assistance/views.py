@@ -9,6 +9,7 @@ from django.db.models.functions import Concat
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -395,7 +396,23 @@ def visit_create(request: HttpRequest) -> HttpResponse:
             tickets_worked=form.cleaned_data["tickets_worked"],
             raise_ticket=raise_ticket,
         )
-        messages.success(request, _("The visit to %(name)s was logged.") % {"name": visit.enterprise.name})
+        logged = _("The visit to %(name)s was logged.") % {"name": visit.enterprise.name}
+        raised = visit.tickets_raised.order_by("pk").first()
+        if raised is None:
+            messages.success(request, logged)
+        else:
+            # The ticket's number and title come from input: format_html escapes them, the tag lets the link through.
+            messages.success(
+                request,
+                format_html(
+                    '{} {} <a href="{}" class="alert-link">{}</a>',
+                    logged,
+                    _("Ticket raised:"),
+                    raised.get_absolute_url(),
+                    f"{raised.number} {raised.title}",
+                ),
+                extra_tags="safe",
+            )
         return redirect(visit)
     return render(request, "assistance/visit_form.html", {"form": form, "today": timezone.localdate()})
 

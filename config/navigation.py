@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
@@ -57,3 +58,8 @@ def inbox_badge(request):
         return "" if not count else f"{UNREAD_CAP - 1}+" if count >= UNREAD_CAP else str(count)
 
     return {"inbox_unread": SimpleLazyObject(badge)}
+
+
+def bureau(request):
+    """Whose system this is (BUREAU_NAME), for the sign-in page and the head of printed pages."""
+    return {"bureau_name": settings.BUREAU_NAME}

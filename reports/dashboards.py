@@ -1,8 +1,10 @@
 """What each role sees first: their own work, counted in SQL."""
 
 import datetime
+from urllib.parse import urlencode
 
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from assistance.awards.models import AwardApplication
@@ -21,12 +23,28 @@ def month_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:
     return start, end
 
 
+def list_url(url_name: str, **params) -> str:
+    """The address of a list filtered as a figure counts: each figure on the home page opens its rows."""
+    return f"{reverse(url_name)}?{urlencode(params, doseq=True)}"
+
+
+def _day(day: datetime.date) -> str:
+    return day.isoformat()
+
+
+# The lists' own filters (assistance/filters.py) take these values; the tests hold each list's count to the figure.
+OPEN = {"status": list(Ticket.OPEN_STATUSES)}
+DONE = {"status": list(Ticket.DONE_STATUSES)}
+
+
 def inspector_dashboard(user: User) -> dict:
     now = timezone.now()
     today = timezone.localdate()
     month_start, month_end = month_bounds(today)
     mine = ticket_list(user=user).filter(assignee=user)
-    resolved_recently = Q(status__in=Ticket.DONE_STATUSES, resolved_at__gte=now - datetime.timedelta(days=30))
+    # From the start of the day 30 days ago: the ticket list's "resolved from" filter counts whole days.
+    recent_start = today - datetime.timedelta(days=30)
+    resolved_recently = Q(status__in=Ticket.DONE_STATUSES, **within_days("resolved_at", recent_start, None))
     counts = mine.aggregate(
         open=Count("pk", filter=Q(status__in=Ticket.OPEN_STATUSES)),
         overdue=Count("pk", filter=Ticket.overdue_q(now)),
@@ -38,6 +56,16 @@ def inspector_dashboard(user: User) -> dict:
             "visits_this_month": visible_visits(user=user)
             .filter(inspectors=user, date__gte=month_start, date__lte=month_end)
             .count(),
+        },
+        "links": {
+            "open": list_url("assistance:ticket-list", assignee=user.pk, **OPEN),
+            "overdue": list_url("assistance:ticket-list", assignee=user.pk, overdue="true"),
+            "resolved_recently": list_url(
+                "assistance:ticket-list", assignee=user.pk, resolved_after=_day(recent_start), **DONE
+            ),
+            "visits_this_month": list_url(
+                "assistance:visit-list", inspector=user.pk, date_after=_day(month_start), date_before=_day(month_end)
+            ),
         },
         "open_tickets": mine.filter(status__in=Ticket.OPEN_STATUSES).order_by("-overdue", "due_at")[:10],
         "recently_resolved": mine.filter(resolved_recently).order_by("-resolved_at")[:5],
@@ -54,13 +82,38 @@ def _month_figures(user: User, start: datetime.date, end: datetime.date) -> dict
     }
 
 
+def _month_links(start: datetime.date, end: datetime.date) -> dict[str, str]:
+    """Where each of `_month_figures` is listed: the same records, by the lists' filters."""
+    days = {"since": _day(start), "until": _day(end)}
+    return {
+        "opened": list_url("assistance:ticket-list", opened_after=days["since"], opened_before=days["until"]),
+        "resolved": list_url(
+            "assistance:ticket-list", resolved_after=days["since"], resolved_before=days["until"], **DONE
+        ),
+        "visits": list_url("assistance:visit-list", date_after=days["since"], date_before=days["until"]),
+        "trainings": list_url("assistance:training-list", date_after=days["since"], date_before=days["until"]),
+    }
+
+
 def manager_dashboard(user: User) -> dict:
     """The manager's home: figures over the whole jurisdiction (kept until a record changes), and the overdue."""
     now = timezone.now()
     # Overdue figures move with the clock too: kept for the minute at most.
     minute = now.replace(second=0, microsecond=0)
     figures = kept("manager-home", (user.pk, minute), lambda: _manager_figures(user, now))
-    return {**figures, "overdue_tickets": ticket_list(user=user).filter(Ticket.overdue_q(now)).order_by("due_at")[:10]}
+    S = AwardApplication.Status
+    links = {
+        "unassigned": list_url("assistance:ticket-list", unassigned="true", **OPEN),
+        "overdue": list_url("assistance:ticket-list", overdue="true"),
+        "eligibility": list_url("assistance:application-list", status=S.SUBMITTED),
+        "reviews": list_url("assistance:application-list", status=S.UNDER_REVIEW),
+        "decision": list_url("assistance:application-list", status=S.PENDING_DECISION),
+    }
+    return {
+        **figures,
+        "links": links,
+        "overdue_tickets": ticket_list(user=user).filter(Ticket.overdue_q(now)).order_by("due_at")[:10],
+    }
 
 
 def _manager_figures(user: User, now: datetime.datetime) -> dict:
@@ -78,6 +131,7 @@ def _manager_figures(user: User, now: datetime.datetime) -> dict:
         .order_by("team__name")
     )
     this_month, last_month = _month_figures(user, this_start, this_end), _month_figures(user, last_start, last_end)
+    this_links, last_links = _month_links(this_start, this_end), _month_links(last_start, last_end)
     S = AwardApplication.Status
     waiting = application_list(user=user).filter(status__in=(S.SUBMITTED, S.UNDER_REVIEW, S.PENDING_DECISION))
     waiting_counts = dict(waiting.order_by().values_list("status").annotate(n=Count("pk", distinct=True)))
@@ -86,7 +140,14 @@ def _manager_figures(user: User, now: datetime.datetime) -> dict:
         "unassigned_total": sum(row["unassigned"] for row in by_team),
         "overdue_total": sum(row["overdue"] for row in by_team),
         "months": [
-            {"key": key, "this": this_month[key], "last": last_month[key], "change": this_month[key] - last_month[key]}
+            {
+                "key": key,
+                "this": this_month[key],
+                "last": last_month[key],
+                "change": this_month[key] - last_month[key],
+                "this_url": this_links[key],
+                "last_url": last_links[key],
+            }
             for key in this_month
         ],
         "waiting": {
@@ -104,6 +165,12 @@ def reviewer_dashboard(user: User) -> dict:
 
 def registry_overview(user: User) -> dict:
     return {
+        "links": {
+            "provincial": list_url("clusters:cluster-list", level=Cluster.Level.PROVINCIAL),
+            "municipal": list_url("clusters:cluster-list", level=Cluster.Level.MUNICIPAL),
+            "clusters": reverse("clusters:cluster-list"),
+            "enterprises": reverse("clusters:enterprise-list"),
+        },
         "cluster_counts": visible_clusters(user=user).aggregate(
             total=Count("pk"),
             provincial=Count("pk", filter=Q(level=Cluster.Level.PROVINCIAL)),

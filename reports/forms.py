@@ -69,6 +69,21 @@ class SummaryForm(forms.Form):
         if user.jurisdiction and user.jurisdiction.code:
             self.fields["region"].initial = user.jurisdiction.code
 
+    @classmethod
+    def for_query(cls, query, *, user: User) -> "SummaryForm":
+        """The form of the query; on the first visit (none of its fields asked for) the defaults the boxes
+        show, the user's region as of today, so that the summary runs without pressing the button."""
+        if any(name in query for name in cls.base_fields):
+            return cls(query, user=user)
+        blank = cls(user=user)
+        region = blank.fields["region"].initial
+        if not region:
+            return cls(query or None, user=user)
+        data = query.copy()
+        data["region"] = region
+        data["as_of"] = blank.fields["as_of"].initial.isoformat()
+        return cls(data, user=user)
+
     def clean(self):
         cleaned = super().clean()
         as_of, since, base_year = cleaned.get("as_of"), cleaned.get("since"), cleaned.get("base_year")

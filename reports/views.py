@@ -62,7 +62,7 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 def summary(request: HttpRequest) -> HttpResponse:
     """The programme summary of a region as a page: figures, the paragraph, the comparison with a base year and
     the charts; it downloads as CSV, Excel and a Word report (`?export=csv|xlsx|docx`)."""
-    form = SummaryForm(request.GET or None, user=request.user)
+    form = SummaryForm.for_query(request.GET, user=request.user)
     download = request.GET.get("export") if request.GET.get("export") in SUMMARY_DOWNLOADS else None
     context = {"form": form}
     if download and form.is_bound and form.has_error("region", "invalid_choice"):
@@ -194,6 +194,9 @@ SERVICE_GROUP_COLUMNS = [
 def service_report(request: HttpRequest) -> HttpResponse:
     form = PeriodForm(request.GET or None)
     since, until = form.period()
+    if not form.is_bound or form.is_valid():
+        # The boxes show the dates the report covers, also when they were left empty (this year so far).
+        form = PeriodForm(initial={"since": since, "until": until})
     report = kept(
         "service-report",
         # Its open and overdue figures move with the clock too: kept for the minute at most.

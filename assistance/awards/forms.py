@@ -37,11 +37,17 @@ class ApplicationForm(SubmitOnceForm, VersionedForm):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = visible_enterprises(user=user).order_by(Pinyin("name"), "pk")
-        self.fields["cycle"].queryset = AwardCycle.objects.select_related("programme").filter(programme__active=True)
+        # A new application goes only into a cycle taking applications now, as `application_create` requires.
+        cycles = AwardCycle.objects.open_on().filter(programme__active=True)
         self.fields["self_score"].help_text = _("0 to 1000, on the rubric of the cycle.")
         if self.instance.pk:
+            cycles = AwardCycle.objects.filter(pk=self.instance.cycle_id)
             self.fields["cycle"].disabled = True
             self.fields["enterprise"].disabled = True
+        self.fields["cycle"].queryset = cycles.select_related("programme")
+        self.fields["cycle"].error_messages["invalid_choice"] = _(
+            "That cycle is not taking applications now: choose an open one."
+        )
         self.helper = _helper(_("Save draft"))
 
 

@@ -4,6 +4,8 @@ The models keep the `assistance` app label (this package lives inside the app), 
 migrations are the app's own.
 """
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -81,6 +83,13 @@ class RubricCategory(models.Model):
             )
 
 
+class AwardCycleQuerySet(models.QuerySet):
+    def open_on(self, now: datetime.datetime | None = None) -> "AwardCycleQuerySet":
+        """The cycles taking applications at `now` (by default, now): opened and not yet closed."""
+        now = now or timezone.now()
+        return self.filter(opens_at__lte=now, closes_at__gte=now)
+
+
 class AwardCycle(TimeStampedModel):
     programme = models.ForeignKey(
         AwardProgramme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="cycles"
@@ -94,6 +103,8 @@ class AwardCycle(TimeStampedModel):
     description = models.TextField(_("description"), blank=True)
     source = models.TextField(_("source note"), blank=True)
     history = HistoricalRecords()
+
+    objects = AwardCycleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("award cycle")

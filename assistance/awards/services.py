@@ -98,9 +98,20 @@ def allowed_steps(user: User, application: AwardApplication) -> list[str]:
 
 @transaction.atomic
 def application_create(
-    *, user: User, enterprise: Enterprise, cycle: AwardCycle, self_assessment: str = "", self_score=None
+    *, user: User, enterprise: Enterprise, cycle: AwardCycle, self_assessment: str = "", self_score=None, at=None
 ) -> AwardApplication:
-    """Start a draft application prepared by the user."""
+    """Start a draft application prepared by the user, in a cycle that is taking applications (`at`, or now)."""
+    at = at or timezone.now()
+    if not cycle.is_open(at):
+        raise ValidationError(
+            _("%(cycle)s takes applications from %(opens)s to %(closes)s only: choose a cycle that is open now."),
+            code="cycle_closed",
+            params={
+                "cycle": cycle,
+                "opens": timezone.localtime(cycle.opens_at).strftime("%Y-%m-%d %H:%M"),
+                "closes": timezone.localtime(cycle.closes_at).strftime("%Y-%m-%d %H:%M"),
+            },
+        )
     if AwardApplication.objects.filter(enterprise=enterprise, cycle=cycle).exists():
         raise ValidationError(
             _("%(enterprise)s already has an application in %(cycle)s."),
@@ -123,7 +134,7 @@ def application_create(
             code="duplicate",
             params={"enterprise": enterprise, "cycle": cycle},
         ) from None
-    APPLICATIONS.record(application, action="create", from_status="", user=user)
+    APPLICATIONS.record(application, action="create", from_status="", user=user, at=at)
     return application
 
 

@@ -383,6 +383,9 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                     request, _("Your conflict was recorded and the manager was told. The assignment is withdrawn.")
                 )
                 return redirect("assistance:award-home")
+            messages.success(
+                request, _("You declared no conflict of interest. The application is open to you to score.")
+            )
             return redirect("assistance:review", pk=assignment.pk)
         return render(request, "assistance/review_declare.html", {"assignment": assignment, "form": form})
 

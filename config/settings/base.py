@@ -74,6 +74,7 @@ TEMPLATES = [
                 "config.navigation.navigation",
                 "config.navigation.inbox_badge",
                 "config.search.search_box",
+                "config.navigation.bureau",
             ],
         },
     },
@@ -136,6 +137,8 @@ AXES_CLIENT_IP_CALLABLE = "config.signin.client_ip"
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Whom a locked-out user calls (name and telephone), shown on the lockout page.
 HELPDESK_CONTACT = env_str("HELPDESK_CONTACT", "")
+# Whose system this is: named on the sign-in page and at the head of every printed page.
+BUREAU_NAME = env_str("BUREAU_NAME", "唐山市市场监督管理局")
 
 # Sessions end after SESSION_IDLE_MINUTES without a request (each request renews them), and
 # optionally when the browser closes as well.

@@ -137,7 +137,10 @@ class AwardApplicationFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, status=S.DRAFT, manager=None, reviewers=(), scores=None, **kwargs):
+        cycle = kwargs["cycle"]
         application = services.application_create(
+            # A cycle that is not open now (one that closed, one still to come): the draft dates from its opening.
+            at=None if cycle.is_open() else cycle.opens_at,
             user=kwargs["prepared_by"],
             enterprise=kwargs["enterprise"],
             cycle=kwargs["cycle"],
