@@ -149,6 +149,6 @@ def test_a_provincial_quality_award_application_is_reviewed_and_approved(seeded,
     # The honour is now in the registry, on the enterprise's page.
     page.locator("dl a", has_text=ENTERPRISE).click()
     page.wait_for_selector(f"h1:has-text('{ENTERPRISE}')")
-    honours = page.locator("li.list-group-item", has_text="河北省政府质量奖").filter(has_text=f"{cycle.year}")
+    honours = page.locator("#holdings li.list-group-item", has_text="河北省政府质量奖").filter(has_text=f"{cycle.year}")
     assert honours.count() == 1
     assert Honour.objects.filter(enterprise=application.enterprise, year=cycle.year, title="河北省政府质量奖").exists()

@@ -34,10 +34,19 @@ def _act(page, action, **fields):
             field.select_option(value)
         else:
             field.fill(value)
+    asked = []
+
+    def confirm(dialog):  # a step that cannot be undone asks first; the person says yes
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", confirm)
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
+    page.remove_listener("dialog", confirm)
     errors = page.locator(".alert-danger")
     assert errors.count() == 0, errors.all_inner_texts()
+    return asked
 
 
 def _labels(*statuses):
@@ -99,7 +108,7 @@ def test_a_metrology_ticket_raised_on_a_visit_is_assigned_worked_and_closed(seed
 
     # The manager closes it.
     sign_in(page, base, "manager_tangshan", ticket_path, DESKTOP)
-    _act(page, "close", note="企业确认问题已解决。")
+    assert _act(page, "close", note="企业确认问题已解决。"), "closing asks for confirmation first"
     ticket.refresh_from_db()
     assert ticket.status == Ticket.Status.CLOSED
     assert page.locator("form[data-action]").count() == 0
