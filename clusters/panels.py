@@ -17,11 +17,11 @@ viewer may not see what it lists). `page_param` is the query parameter that page
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.paginator import InvalidPage, Page
+from django.core.paginator import Page
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
-from config.pagination import ListPaginator
+from config.pagination import ListPaginator, page_asked
 
 PanelFunction = Callable[[HttpRequest, Model, str], dict | None]
 
@@ -118,15 +118,7 @@ def section_page(request: HttpRequest, rows: QuerySet, *, param: str, per_page: 
     """
     anchor = f"panel-{param.removesuffix('_page')}"
     paginator = ListPaginator(rows, per_page)
-    raw = request.GET.get(param) or 1
-    try:
-        page = paginator.page(raw)
-    except InvalidPage:
-        try:
-            number = int(raw)
-        except (TypeError, ValueError):
-            number = 1
-        page = paginator.page(paginator.num_pages if number > 1 else 1)
+    page = page_asked(paginator, request.GET.get(param))
     page.links = [
         {"number": None}
         if n == paginator.ELLIPSIS

@@ -53,21 +53,26 @@ def page_size(request: HttpRequest) -> int:
     return size if size in PAGE_SIZES else settings.PAGINATE_BY
 
 
-def paginate(request: HttpRequest, queryset) -> Page:
-    """The page of the list the request asks for ("last" is the last); every list page uses this."""
-    paginator = ListPaginator(queryset, page_size(request))
-    number = request.GET.get("page") or 1
+def page_asked(paginator: ListPaginator, number) -> Page:
+    """The page a request's parameter names ("last" is the last); not a number, or past the end: the first
+    or the last page, as Paginator.get_page does."""
+    number = number or 1
     if number == "last":
         number = paginator.num_pages
     try:
-        page = paginator.page(number)
+        return paginator.page(number)
     except InvalidPage:
-        # Not a number, or past the end: the first or the last page, as Paginator.get_page does.
         try:
             number = int(number)
         except (TypeError, ValueError):
             number = 1
-        page = paginator.page(paginator.num_pages if number > 1 else 1)
+        return paginator.page(paginator.num_pages if number > 1 else 1)
+
+
+def paginate(request: HttpRequest, queryset) -> Page:
+    """The page of the list the request asks for ("last" is the last); every list page uses this."""
+    paginator = ListPaginator(queryset, page_size(request))
+    page = page_asked(paginator, request.GET.get("page"))
     page.sizes = PAGE_SIZES
     page.elided_range = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
     return page
