@@ -3,7 +3,8 @@
 Each kind is a `Source` in SOURCES, as the navigation lists its sections: the selector the kind's own
 list reads (so the search never shows what the list or the detail page refuses), the columns searched
 (each with a trigram index on PostgreSQL, see config/textsearch.py) and the list page that takes the
-same `?q=` for all the matches. Each kind costs one query, whatever the number of rows.
+same `?q=` for all the matches. Each kind costs one query, and a second only when fewer than a page of
+rows hold every word (the close ones then), whatever the number of rows.
 """
 
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from assistance.selectors import active_experts, visible_tickets, visible_visits
 from clusters.models import User
 from clusters.selectors import visible_clusters, visible_enterprises
 from config.pinyin import Pinyin
-from config.textsearch import MAX_QUERY_LENGTH, query_words, search
+from config.textsearch import MAX_QUERY_LENGTH, best_first, query_words
 
 # The first rows of each kind the page shows; the list page holds the rest.
 FIRST_ROWS = 5
@@ -55,8 +56,7 @@ class Source:
 
     def first(self, user: User, words: list[str]) -> list[Model]:
         """The closest FIRST_ROWS matches and one more, which says there are others."""
-        found = search(self.rows(user), words, self.fields).order_by("-rank", *self.order)
-        return list(found[: FIRST_ROWS + 1])
+        return best_first(self.rows(user), words, self.fields, self.order, FIRST_ROWS + 1)
 
 
 def _enterprise(row) -> Found:

@@ -227,6 +227,42 @@ def matching(queryset: QuerySet, words: Sequence[str], fields: Sequence[str]) ->
     return queryset.filter(contains_q(queryset.model, words, fields)) if words else queryset
 
 
+def _similar_q(words: Sequence[str], fields: Sequence[str]) -> tuple[Q, object]:
+    """Rows close to the query (trigram word similarity, served by the trigram indexes) and how close."""
+    phrase = " ".join(words)
+    similar = Q()
+    for field in fields:
+        similar |= Q(**{f"{field}__trigram_word_similar": phrase})
+    similarities = [TrigramWordSimilarity(phrase, field) for field in fields]
+    closest = similarities[0] if len(similarities) == 1 else Greatest(*similarities)
+    return similar, closest
+
+
+def close_to(queryset: QuerySet, words: Sequence[str], fields: Sequence[str]) -> QuerySet:
+    """The rows close to the query that do not hold every word (a small typo), annotated with `rank`, their
+    similarity; none where similarity is not available (SQLite). Order by `-rank` and a total order."""
+    if not words or not typo_tolerant():
+        return queryset.none().annotate(rank=Value(0.0, output_field=FloatField()))
+    similar, closest = _similar_q(words, fields)
+    return queryset.filter(similar & ~contains_q(queryset.model, words, fields)).annotate(rank=closest)
+
+
+def best_first(queryset: QuerySet, words: Sequence[str], fields: Sequence[str], order: Sequence, limit: int) -> list:
+    """The first `limit` rows of `search(...).order_by("-rank", *order)`, in at most two short queries.
+
+    The rows that hold every word all rank 1, so they come first in `order`: read in that order they
+    stop at `limit`, served by the index of `order` (however many rows match, the first ones are found
+    among the newest few). Only when fewer hold every word are the close ones (a small typo) looked up.
+    Sorting every match by its rank instead grows with the matches.
+    """
+    if not words:
+        return []
+    found = list(matching(queryset, words, fields).order_by(*order)[:limit])
+    if len(found) < limit and typo_tolerant():
+        found += close_to(queryset, words, fields).order_by("-rank", *order)[: limit - len(found)]
+    return found
+
+
 def search(queryset: QuerySet, words: Sequence[str], fields: Sequence[str]) -> QuerySet:
     """The rows holding every word, and on PostgreSQL also those close to the query (a small typo),
     best first: annotated with `rank`, 1 when every word is found, else the query's best word
@@ -239,11 +275,6 @@ def search(queryset: QuerySet, words: Sequence[str], fields: Sequence[str]) -> Q
     contains = contains_q(queryset.model, words, fields)
     if not typo_tolerant():
         return queryset.filter(contains).annotate(rank=Value(1.0, output_field=FloatField()))
-    phrase = " ".join(words)
-    similar = Q()
-    for field in fields:
-        similar |= Q(**{f"{field}__trigram_word_similar": phrase})
-    similarities = [TrigramWordSimilarity(phrase, field) for field in fields]
-    closest = similarities[0] if len(similarities) == 1 else Greatest(*similarities)
+    similar, closest = _similar_q(words, fields)
     rank = Case(When(contains, then=Value(1.0)), default=closest, output_field=FloatField())
     return queryset.filter(contains | similar).annotate(rank=rank)
