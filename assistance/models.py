@@ -327,6 +327,9 @@ class Ticket(VersionedModel):
             models.Index(fields=["resolved_at"], name="ticket_resolved_at"),
             # The list filtered by category, newest first (other filters narrow the rows this index reads).
             models.Index(fields=["category", "opened_at", "id"], name="ticket_category_opened"),
+            # One enterprise's tickets newest first (its file, its ticket list): without it the newest-first
+            # index is read until the enterprise's rows turn up, all of it for an enterprise with old tickets.
+            models.Index(fields=["enterprise", "opened_at", "id"], name="ticket_enterprise_opened"),
             # A team's open and resolved tickets, counted on the team pages and the manager's home.
             models.Index(fields=["team", "status"], name="ticket_team_status"),
             # The team page's lists: open tickets by due date, resolved ones newest first. (The class body's
@@ -445,6 +448,8 @@ class Visit(TimeStampedModel):
         verbose_name_plural = _("visits")
         ordering = ["-date", "-pk"]
         indexes = [
+            # One enterprise's visits newest first (its file).
+            models.Index(fields=["enterprise", "date", "id"], name="visit_enterprise_date"),
             TrigramIndex(fields=["purpose"], name="visit_purpose_trgm"),
             ShortGramIndex(field="purpose", name="visit_purpose_grams"),
             TrigramIndex(fields=["findings"], name="visit_findings_trgm"),

@@ -78,3 +78,12 @@ def test_the_team_pages_lists_are_read_from_their_partial_indexes():
 def test_the_list_filtered_by_category_reads_the_category_index():
     tickets = Ticket.objects.filter(category_id=1, status__in=["new", "assigned"]).order_by("-opened_at", "-id")
     assert "ticket_category_opened" in _plan(tickets[:25], only="ticket_category_opened")
+
+
+def test_an_enterprises_tickets_newest_first_are_read_from_the_enterprise_index_without_a_sort():
+    from assistance.selectors import with_overdue
+
+    tickets = with_overdue(queryset=Ticket.objects.filter(enterprise_id=1)).order_by("-opened_at", "-id")
+    plan = _plan(tickets[:10], only="ticket_enterprise_opened")
+    assert "ticket_enterprise_opened" in plan, plan
+    assert "Sort" not in plan
