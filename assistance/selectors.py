@@ -68,6 +68,25 @@ def with_ticket_row(queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
     return queryset.select_related(*TICKET_ROW_JOINED).prefetch_related(*TICKET_ROW_FETCHED)
 
 
+# The columns a ticket table's row reads (assistance/templatetags/tickets.py) besides the overdue flag.
+TICKET_TABLE_FIELDS = (
+    "number",
+    "title",
+    "status",
+    "due_at",
+    "enterprise__name",
+    "enterprise__cluster",
+    "category__name",
+    "assignee",
+)
+
+
+def ticket_table_rows(queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """The tickets with only what a row of a ticket table shows: a page of the list reads a third of the
+    columns and joins two tables, not four (the download keeps every column)."""
+    return queryset.select_related(None).select_related("enterprise", "category").only(*TICKET_TABLE_FIELDS)
+
+
 def ticket_list(*, user: User) -> QuerySet[Ticket]:
     """Visible tickets with everything a list row shows."""
     return with_overdue(queryset=with_ticket_row(visible_tickets(user=user)))

@@ -54,6 +54,7 @@ from .selectors import (
     my_open_tickets,
     my_team_waiting_tickets,
     open_tickets,
+    ticket_table_rows,
     ticket_timeline,
     visible_tickets,
     with_overdue,
@@ -156,9 +157,8 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     ticket_filter = _ticket_filter(request)
     if fmt := export_requested(request):
         return list_export_response(request, TICKET_EXPORT, fmt, ticket_filter.qs)
-    return render(
-        request, "assistance/ticket_list.html", {"filter": ticket_filter, "page": paginate(request, ticket_filter.qs)}
-    )
+    page = paginate(request, ticket_table_rows(ticket_filter.qs))
+    return render(request, "assistance/ticket_list.html", {"filter": ticket_filter, "page": page})
 
 
 @permission_required("assistance.view_ticket", raise_exception=True)

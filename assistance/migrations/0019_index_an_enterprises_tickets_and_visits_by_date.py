@@ -5,20 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assistance', '0018_index_short_words_of_searched_texts'),
-        ('clusters', '0008_index_short_words_of_searched_names'),
+        ("assistance", "0018_index_short_words_of_searched_texts"),
+        ("clusters", "0008_index_short_words_of_searched_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['enterprise', 'opened_at', 'id'], name='ticket_enterprise_opened'),
+            model_name="ticket",
+            index=models.Index(fields=["enterprise", "opened_at", "id"], name="ticket_enterprise_opened"),
         ),
         migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['enterprise', 'date', 'id'], name='visit_enterprise_date'),
+            model_name="visit",
+            index=models.Index(fields=["enterprise", "date", "id"], name="visit_enterprise_date"),
         ),
     ]

@@ -1,0 +1,78 @@
+"""The rows of a ticket table, written by the `ticket_rows` tag: what each cell shows, escaped."""
+
+import datetime
+import re
+
+import pytest
+from django.template import Context, Template
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from assistance.models import Ticket
+from assistance.selectors import ticket_table_rows, with_overdue, with_ticket_row
+from tests.assistance.factories import TicketFactory
+from tests.factories import EnterpriseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _render(tickets) -> str:
+    with translation.override("zh-hans"):
+        return Template("{% load tickets %}{% ticket_rows tickets %}").render(Context({"tickets": tickets}))
+
+
+def _rows(queryset) -> list[Ticket]:
+    return list(with_overdue(queryset=queryset).order_by("pk"))
+
+
+def test_each_ticket_is_a_row_with_its_number_linked_to_its_page(enterprise, inspector):
+    first = TicketFactory(enterprise=enterprise, assignee=inspector)
+    second = TicketFactory(enterprise=enterprise)
+    html = _render(_rows(with_ticket_row(Ticket.objects.all())))
+    assert html.count("<tr") == 2
+    for ticket in (first, second):
+        assert f'<a href="{reverse("assistance:ticket-detail", args=[ticket.pk])}">{ticket.number}</a>' in html
+
+
+def test_a_row_names_the_enterprise_cluster_category_status_assignee_and_due_day(enterprise, inspector):
+    ticket = TicketFactory(enterprise=enterprise, assignee=inspector, status=Ticket.Status.WAITING)
+    html = _render(_rows(with_ticket_row(Ticket.objects.all())))
+    due = timezone.localtime(ticket.due_at).strftime("%Y-%m-%d")
+    assert f'data-label="企业">{enterprise.name}</td>' in html
+    assert f'data-label="所属集群">{enterprise.cluster.name}</td>' in html
+    assert f'data-label="类别">{ticket.category.name}</td>' in html
+    assert f'<span class="badge text-bg-warning">{ticket.get_status_display()}</span>' in html
+    assert f'data-label="承办人">{inspector.display_name}</td>' in html
+    assert f'data-label="截止时间">{due}</td>' in html
+    assert "table-danger" not in html
+
+
+def test_no_cluster_and_no_assignee_show_a_dash(county):
+    TicketFactory(enterprise=EnterpriseFactory(county=county, cluster=None))
+    html = _render(_rows(with_ticket_row(Ticket.objects.all())))
+    assert 'data-label="所属集群">—</td>' in html
+    assert 'data-label="承办人">—</td>' in html
+
+
+def test_an_overdue_ticket_is_marked_in_its_row_and_its_due_cell(enterprise):
+    ticket = TicketFactory(enterprise=enterprise)
+    Ticket.objects.filter(pk=ticket.pk).update(due_at=timezone.now() - datetime.timedelta(days=2))
+    html = _render(_rows(with_ticket_row(Ticket.objects.all())))
+    assert html.startswith('<tr class="table-danger">')
+    assert re.search(r'<span class="badge text-bg-danger">逾期</span></td></tr>', html)
+
+
+def test_what_records_hold_is_escaped(enterprise):
+    TicketFactory(enterprise=enterprise, title='<script>alert("x")</script>')
+    html = _render(_rows(with_ticket_row(Ticket.objects.all())))
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+
+
+def test_the_lists_narrow_rows_render_without_another_query(enterprise, inspector, django_assert_num_queries):
+    for _ in range(3):
+        TicketFactory(enterprise=enterprise, assignee=inspector)
+    rows = _rows(ticket_table_rows(with_ticket_row(Ticket.objects.all())))
+    with django_assert_num_queries(0):
+        html = _render(rows)
+    assert html.count("<tr") == 3
