@@ -7,11 +7,13 @@ their own; a cluster's give counts, each kind in one aggregate query, and the la
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clusters.models import Cluster, Enterprise
 from clusters.panels import register_cluster_panel, register_enterprise_panel, section_page
+from config.freshness import kept
 
 from .awards.selectors import application_counts, cluster_applications, enterprise_applications
 from .selectors import (
@@ -21,6 +23,7 @@ from .selectors import (
     enterprise_tickets,
     enterprise_trainings,
     enterprise_visits,
+    latest_cluster_tickets,
     ticket_counts,
 )
 
@@ -87,10 +90,18 @@ def _list_url(url_name: str, cluster: Cluster) -> str:
 def cluster_tickets_panel(request: HttpRequest, cluster: Cluster, page_param: str) -> dict | None:
     if not request.user.has_perm("assistance.view_ticket"):
         return None
-    tickets = cluster_tickets(user=request.user, cluster=cluster)
+    user = request.user
+    now = timezone.now()
+    # Counting reads every ticket of the cluster: kept until a record changes (overdue ones: the minute).
+    key = (user.is_superuser, user.jurisdiction_id, cluster.pk, now.replace(second=0, microsecond=0))
+    counts = kept(
+        "cluster-ticket-counts",
+        key,
+        lambda: ticket_counts(tickets=cluster_tickets(user=user, cluster=cluster), now=now),
+    )
     return {
-        "counts": ticket_counts(tickets=tickets),
-        "latest": list(tickets[:LATEST]),
+        "counts": counts,
+        "latest": latest_cluster_tickets(user=user, cluster=cluster, count=LATEST),
         "list_url": _list_url("assistance:ticket-list", cluster),
     }
 
@@ -99,8 +110,9 @@ def cluster_visits_panel(request: HttpRequest, cluster: Cluster, page_param: str
     if not request.user.has_perm("assistance.view_visit"):
         return None
     visits = cluster_visits(user=request.user, cluster=cluster)
+    key = (request.user.is_superuser, request.user.jurisdiction_id, cluster.pk)
     return {
-        "count": visits.order_by().count(),
+        "count": kept("cluster-visit-count", key, lambda: visits.order_by().count()),
         "latest": list(visits[:LATEST]),
         "list_url": _list_url("assistance:visit-list", cluster),
     }

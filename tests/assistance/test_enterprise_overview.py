@@ -369,6 +369,21 @@ def test_the_cluster_summary_shows_the_latest_five_newest_first(client_for, mana
     assert _panel(response, "tickets")["latest"] == tickets[:5]
 
 
+def test_the_cluster_summary_finds_the_newest_five_across_its_enterprises(client_for, manager, cluster):
+    # Twelve enterprises, their tickets interleaved in time; one enterprise has the two newest.
+    enterprises = [EnterpriseFactory(cluster=cluster) for _ in range(12)]
+    tickets = []
+    for day in range(1, 37):
+        owner = enterprises[0] if day <= 2 else enterprises[day % 12]
+        tickets.append(TicketFactory(enterprise=owner, opened_at=_days_ago(day)))
+    TicketFactory(enterprise=EnterpriseFactory(), opened_at=_days_ago(0))  # another cluster's newest
+
+    response = client_for(manager).get(cluster.get_absolute_url())
+
+    assert _panel(response, "tickets")["latest"] == tickets[:5]
+    assert _panel(response, "tickets")["counts"]["total"] == 36
+
+
 def test_the_cluster_summary_leaves_out_enterprises_of_another_county(
     client_for, inspector, cluster, other_county, county
 ):
