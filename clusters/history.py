@@ -55,7 +55,8 @@ def history_panel(request: HttpRequest, enterprise: Enterprise, page_param: str)
         before = records.filter(
             Q(history_date__lt=last.history_date) | Q(history_date=last.history_date, history_id__lt=last.history_id)
         ).first()
-    older = [*rows[1:], before]
+    # No versions at all for a record loaded in bulk (no history kept at the time).
+    older = [*rows[1:], before] if rows else []
     page.object_list = [
         {"record": record, "changes": changes(record, previous)} for record, previous in zip(rows, older, strict=True)
     ]

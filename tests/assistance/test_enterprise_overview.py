@@ -136,6 +136,16 @@ def test_the_history_section_says_who_changed_what_and_when_newest_first(client_
     assert "迁安市钢城大街1号" in body and "建档" in body
 
 
+def test_an_enterprise_loaded_in_bulk_without_versions_shows_an_empty_history(client_for, manager, enterprise):
+    # Bulk loads (the scale data, a restore) write no history rows.
+    enterprise.history.all().delete()
+
+    response = client_for(manager).get(enterprise.get_absolute_url())
+
+    assert response.status_code == 200
+    assert _rows(response, "history") == []
+
+
 def test_the_sections_come_in_their_registered_order_with_the_history_last(client_for, manager, enterprise):
     response = client_for(manager).get(enterprise.get_absolute_url())
 
