@@ -275,3 +275,21 @@ def test_the_interface_switches_to_english(client_for, inspector):
     client = client_for(inspector)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert "Clusters" in client.get(reverse("home")).content.decode()
+
+
+def test_a_lists_filter_form_is_rendered_again_once_a_record_changes(client_for, manager, cluster):
+    from tests.factories import ClusterFactory
+
+    client = client_for(manager)
+    url = reverse("clusters:enterprise-list")
+    assert "新设的测试集群" not in client.get(url).content.decode()
+    ClusterFactory(name="新设的测试集群", county=cluster.county)
+    assert "新设的测试集群" in client.get(url).content.decode()
+
+
+def test_a_lists_filter_form_shows_the_filters_asked_for(client_for, manager, cluster):
+    client = client_for(manager)
+    url = reverse("clusters:enterprise-list")
+    client.get(url)
+    body = client.get(url, {"cluster": cluster.pk}).content.decode()
+    assert f'<option value="{cluster.pk}" selected>' in body
