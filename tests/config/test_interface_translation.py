@@ -119,6 +119,23 @@ def test_list_counts_are_grouped_in_threes_in_chinese():
     assert "29,833 帮扶工单" in admin_pages
 
 
+def test_a_list_of_many_pages_groups_its_page_count_too():
+    paginator = SimpleNamespace(count=36000, num_pages=1200, per_page=30, ELLIPSIS="…")
+    page = SimpleNamespace(
+        paginator=paginator,
+        number=1,
+        has_previous=False,
+        has_next=True,
+        next_page_number=2,
+        elided_range=[1, 2, "…", 1200],
+        sizes=[30, 100],
+    )
+    with translation.override("zh-hans"):
+        shown = render_to_string("_pagination.html", {"page": page}, request=RequestFactory().get("/"))
+    assert "共 36,000 条记录" in shown
+    assert "共1,200页" in shown
+
+
 @pytest.mark.django_db
 def test_descending_orders_are_named_in_the_language_of_the_page(manager):
     request = RequestFactory().get("/")
