@@ -54,6 +54,9 @@ ALLOWED_IN_CHINESE = {
 ALLOWED_IN_ENGLISH = {"简体中文"}
 
 LATIN_WORD = re.compile(r"[A-Za-z]+")
+# A code of capitals and digits (a credit code such as 91130283MA0CXXXXXX in a hint, a ticket number, a
+# standard's number) is written so in Chinese too.
+CODE_LIKE = re.compile(r"(?<![A-Za-z0-9])(?=[A-Z0-9/-]*\d)(?=[A-Z0-9/-]*[A-Z])[A-Z0-9/-]{4,}(?![A-Za-z0-9])")
 HAN = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff5e]+")
 
 # The visible text of the page, each text node on its own, hidden parts (dialogs, folded sections, the
@@ -157,7 +160,7 @@ class Walk:
                 continue
             left = self.data.strip(text)
             if language == "zh-hans":
-                words = [w for w in LATIN_WORD.findall(left) if w not in ALLOWED_IN_CHINESE]
+                words = [w for w in LATIN_WORD.findall(CODE_LIKE.sub(" ", left)) if w not in ALLOWED_IN_CHINESE]
             else:
                 words = [
                     match.group()
@@ -210,6 +213,7 @@ def _pages(site) -> dict[str, list[tuple[str, str]]]:
     deciding = AwardApplication.objects.filter(status=AwardApplication.Status.PENDING_DECISION).first()
     reviewing = AwardApplication.objects.filter(status=AwardApplication.Status.UNDER_REVIEW).first()
     cycle = deciding.cycle
+    team = SupportTeam.objects.get(clusters__name=CLUSTER)
     visit = Visit.objects.filter(enterprise__county=enterprise.county).order_by("pk").first()
     training = Training.objects.order_by("pk").first()
     event = TicketEvent.objects.filter(ticket=worked).order_by("pk").last()
@@ -238,6 +242,10 @@ def _pages(site) -> dict[str, list[tuple[str, str]]]:
         ("admin group", reverse("admin:auth_group_change", args=[Group.objects.get(name="manager").pk])),
     ]
     return {
+        "": [
+            ("sign-in page", reverse("login")),
+            ("password reset page", reverse("password_reset")),
+        ],
         "inspector_qianan": [
             ("inspector home", reverse("home")),
             ("inspector work", reverse("assistance:home")),
@@ -272,6 +280,16 @@ def _pages(site) -> dict[str, list[tuple[str, str]]]:
             ("manager clusters", reverse("clusters:cluster-list")),
             ("manager cluster", cluster.get_absolute_url()),
             ("manager teams", reverse("assistance:team-list")),
+            ("manager team", team.get_absolute_url()),
+            ("manager visits", reverse("assistance:visit-list")),
+            ("manager visit", visit.get_absolute_url()),
+            ("manager ticket edit", reverse("assistance:ticket-update", args=[worked.pk])),
+            ("manager enterprise edit", reverse("clusters:enterprise-update", args=[enterprise.pk])),
+            ("manager new application", reverse("assistance:application-create")),
+            ("manager deadline exception", reverse("assistance:application-exception", args=[reviewing.pk])),
+            ("manager trainings", reverse("assistance:training-list")),
+            ("manager notification settings", reverse("assistance:notification-preferences")),
+            ("manager password", reverse("password_change")),
             ("manager training", training.get_absolute_url()),
             ("manager search", reverse("search") + "?q=迁安"),
             ("manager inbox", reverse("assistance:inbox")),
@@ -318,7 +336,8 @@ def test_every_page_of_the_four_journeys_speaks_one_language(walk_site, chromium
         page = context.new_page()
         for username, pages in _pages(walk_site).items():
             context.clear_cookies()
-            context.add_cookies([{"name": "sessionid", "value": sessions[username], "url": base}])
+            if username:
+                context.add_cookies([{"name": "sessionid", "value": sessions[username], "url": base}])
             page.set_viewport_size(PHONE if username == "inspector_qianan" else DESKTOP)
             for name, path in pages:
                 if path in ("declare", "score"):
