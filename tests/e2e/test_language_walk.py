@@ -354,3 +354,30 @@ def test_every_page_of_the_four_journeys_speaks_one_language(walk_site, chromium
         for name, words in walk.found.items()
     )
     assert not walk.found, f"Pages that mix languages (the string, and the text it was found in):\n{report}"
+
+
+class _Page:
+    """A page that shows the given texts, for checking the check itself."""
+
+    def __init__(self, texts: list[str]):
+        self.texts = texts
+
+    def evaluate(self, script: str) -> list[str]:
+        return self.texts
+
+
+def test_the_check_names_what_is_left_in_the_other_language_and_passes_data_and_codes():
+    walk = Walk(Data({"首钢智新迁安电磁材料有限公司", "inspector_qianan", "个"}))
+    walk.check(
+        _Page(["首钢智新迁安电磁材料有限公司", "搜索", "Search", "TS-2026-000005", "导出 CSV", "个"]), "a", "zh-hans"
+    )
+    walk.check(_Page(["Visit：首钢智新迁安电磁材料有限公司（2021-05-11）", "Status", "简体中文"]), "b", "en")
+    walk.check(_Page(["inspector_qianan", "91130283MA0CXXXXXX", "Tickets"]), "c", "en")
+    assert walk.found == {
+        "zh-hans a": {"Search": "Search"},
+        "en b": {
+            "：": "Visit：首钢智新迁安电磁材料有限公司（2021-05-11）",
+            "（": "Visit：首钢智新迁安电磁材料有限公司（2021-05-11）",
+            "）": "Visit：首钢智新迁安电磁材料有限公司（2021-05-11）",
+        },
+    }
