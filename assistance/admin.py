@@ -1,9 +1,8 @@
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from clusters.admin import AUDIT_FIELDS, AuditedAdmin, ReadOnlyAdmin, VersionedAdminMixin
+from clusters.admin import AUDIT_FIELDS, AuditedAdmin, LabelledHistoryAdmin, ReadOnlyAdmin, VersionedAdminMixin
 from clusters.editing import VersionedAdminForm
 
 from . import services
@@ -130,7 +129,9 @@ class AttachmentInline(admin.TabularInline):
 class TicketAdminForm(VersionedAdminForm):
     """The ticket's edit version rides along, so a change made meanwhile on the ticket pages is not overwritten."""
 
-    edit_version = forms.IntegerField(widget=forms.HiddenInput)
+    edit_version = forms.IntegerField(
+        label=VersionedAdminForm.base_fields["edit_version"].label, widget=forms.HiddenInput
+    )
 
     class Meta:
         model = Ticket
@@ -138,7 +139,7 @@ class TicketAdminForm(VersionedAdminForm):
 
 
 @admin.register(Ticket)
-class TicketAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+class TicketAdmin(VersionedAdminMixin, LabelledHistoryAdmin):
     """Admin edits the fields the ticket pages edit, through the same service; state changes are taken on the
     ticket pages, which apply the lifecycle rules. A closed or cancelled ticket is shown read-only."""
 
@@ -230,7 +231,9 @@ class TicketEventAdmin(admin.ModelAdmin):
     list_display = ("ticket", "action_label", "from_status", "to_status", "actor", "at")
     list_filter = (ActionFilter, "to_status")
     search_fields = ("ticket__number", "note")
-    readonly_fields = ("ticket", "action_label", "from_status", "to_status", "actor", "at", "note")
+    # The change page shows the step by its label, not its code ("assign").
+    fields = ("ticket", "action_label", "from_status", "to_status", "actor", "at", "note")
+    readonly_fields = fields
     action_labels = services.ACTION_LABELS
 
     @admin.display(description=_("action"))

@@ -8,6 +8,7 @@ from clusters.editing import VersionedForm
 from clusters.fields import PK_RANGE, IdChoiceField, IdMultipleChoiceField
 from clusters.models import User
 from clusters.selectors import visible_clusters, visible_enterprises, visible_regions
+from clusters.wording import bracketed
 from config.once import SubmitOnceForm
 from config.pinyin import Pinyin
 from config.widgets import AutocompleteSelect, AutocompleteSelectMultiple
@@ -46,7 +47,7 @@ def user_label(user: User) -> str:
 
 
 def ticket_label(ticket: Ticket) -> str:
-    return f"{ticket.number} {ticket.title}（{ticket.enterprise.name}）"
+    return bracketed(f"{ticket.number} {ticket.title}", ticket.enterprise.name)
 
 
 ENTERPRISE_PICKER = "clusters:enterprise-autocomplete"

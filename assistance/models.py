@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from clusters.models import Cluster, Enterprise, Region, TimeStampedModel, VersionedModel
 from clusters.validators import validate_record_date
+from clusters.wording import bracketed, labelled
 from config.pinyin import Pinyin
 from config.textsearch import ShortGramIndex, TrigramIndex
 
@@ -59,7 +60,7 @@ class Expert(TimeStampedModel):
         constraints = [models.UniqueConstraint(fields=["name", "organisation"], name="expert_unique_name_org")]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.organisation}）"
+        return bracketed(self.name, self.organisation)
 
 
 class SupportTeam(VersionedModel):
@@ -407,8 +408,8 @@ class TicketEvent(LifecycleEvent):
 
     def __str__(self) -> str:
         if not self.from_status:
-            return f"{self.ticket.number}：{self.get_to_status_display()}"
-        return f"{self.ticket.number}：{self.get_from_status_display()} → {self.get_to_status_display()}"
+            return labelled(self.ticket.number, self.get_to_status_display())
+        return labelled(self.ticket.number, f"{self.get_from_status_display()} → {self.get_to_status_display()}")
 
 
 class Visit(TimeStampedModel):

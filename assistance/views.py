@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from clusters.wording import listing
 from config.autocomplete import autocomplete_response, id_param
 from config.exports import Column, ListExport, export_requested, list_export_response, register_export
 from config.freshness import kept, query_key
@@ -100,7 +101,7 @@ VISIT_COLUMNS = [
     Column(gettext_lazy("Credit code"), "enterprise.credit_code"),
     Column(gettext_lazy("Cluster"), "enterprise.cluster.name"),
     Column(gettext_lazy("Team"), "team.name"),
-    Column(gettext_lazy("Inspectors"), lambda v: "、".join(u.display_name for u in v.inspectors.all())),
+    Column(gettext_lazy("Inspectors"), lambda v: listing(u.display_name for u in v.inspectors.all())),
     Column(gettext_lazy("Purpose"), "purpose"),
     Column(gettext_lazy("Tickets raised"), "tickets_raised_count"),
 ]
@@ -110,8 +111,8 @@ TRAINING_COLUMNS = [
     Column(gettext_lazy("Title"), "title"),
     Column(gettext_lazy("Topic"), "category.name"),
     Column(gettext_lazy("Organised in"), "region.name"),
-    Column(gettext_lazy("Clusters"), lambda t: "、".join(c.name for c in t.clusters.all())),
-    Column(gettext_lazy("Experts"), lambda t: "、".join(e.name for e in t.experts.all())),
+    Column(gettext_lazy("Clusters"), lambda t: listing(c.name for c in t.clusters.all())),
+    Column(gettext_lazy("Experts"), lambda t: listing(e.name for e in t.experts.all())),
     Column(gettext_lazy("Place"), "place"),
     Column(gettext_lazy("Attendees"), "attendee_count"),
 ]

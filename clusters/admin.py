@@ -1,13 +1,18 @@
 from django.apps import apps
 from django.contrib import admin, messages
+from django.contrib.admin.templatetags import admin_list
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from . import services
 from .forms import EnterpriseAdminForm
@@ -29,11 +34,51 @@ from .models import (
     User,
 )
 from .selectors import visible_clusters, visible_enterprises
+from .wording import listing
 
 AUDIT_FIELDS = ("created_at", "updated_at")
 
 
-class AuditedAdmin(SimpleHistoryAdmin):
+def _boolean_icon(value) -> str:
+    """Django admin's yes/no icon, its text (read out by screen readers) translated: Django writes "True"."""
+    icon = {True: "yes", False: "no", None: "unknown"}[value]
+    text = {True: gettext("Yes"), False: gettext("No"), None: gettext("Unknown")}[value]
+    return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{icon}.svg"), text)
+
+
+# Every admin list and read-only field draws the icon through this one function.
+admin_list._boolean_icon = _boolean_icon
+
+
+class LabelledHistoryHelper(HistoricalRecordContextHelper):
+    """A change on the history page as people read it: a choice by its label (not its code), yes or no,
+    and a blank or missing value as a dash; the field by its verbose name, as simple-history does."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if field.many_to_many:
+            return super().prepare_delta_change_value(change, value)
+        if isinstance(value, DeletedObject):
+            if value.pk is None:
+                return "—"
+            return gettext("%(model)s deleted (%(pk)s)") % {"model": value.model._meta.verbose_name, "pk": value.pk}
+        if value is None or value == "":
+            return "—"
+        if field.choices:
+            return str(dict(field.flatchoices).get(value, value))
+        if isinstance(value, bool):
+            return gettext("Yes") if value else gettext("No")
+        return value
+
+
+class LabelledHistoryAdmin(SimpleHistoryAdmin):
+    """simple-history's admin, its history page saying each change with labels (LabelledHistoryHelper)."""
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return LabelledHistoryHelper(self.model, historical_record)
+
+
+class AuditedAdmin(LabelledHistoryAdmin):
     readonly_fields = AUDIT_FIELDS
     list_per_page = 50
 
@@ -118,6 +163,21 @@ def group_label(group: Group) -> str:
     return str(ROLE_LABELS.get(group.name, group.name))
 
 
+def _model_label(model) -> str:
+    """A model's translated name; a history model (simple-history names it "historical ...", in English
+    only) is the history of the model it follows, or of a many-to-many field of one."""
+    followed = getattr(model, "instance_type", None)
+    if followed is None:
+        return model._meta.verbose_name
+    if followed._meta.auto_created:  # the through table of a many-to-many field
+        owner = followed._meta.auto_created
+        field = next(f for f in owner._meta.many_to_many if f.remote_field.through is followed)
+        name = f"{owner._meta.verbose_name} · {field.verbose_name}"
+    else:
+        name = followed._meta.verbose_name
+    return gettext("history of %(model)s") % {"model": name}
+
+
 def permission_label(permission: Permission) -> str:
     """ "App | model | what it allows", all translated; the permission's content type must be fetched with it."""
     content_type = permission.content_type
@@ -130,10 +190,10 @@ def permission_label(permission: Permission) -> str:
         return f"{app} | {content_type.model} | {gettext(permission.name)}"
     action, _sep, model_name = permission.codename.partition("_")
     if action in BUILTIN_PERMISSION_NAMES and model_name == model._meta.model_name:
-        name = BUILTIN_PERMISSION_NAMES[action] % {"model": model._meta.verbose_name}
+        name = BUILTIN_PERMISSION_NAMES[action] % {"model": _model_label(model)}
     else:
         name = gettext(permission.name)  # a model's own permission: its name is the message id
-    return f"{app} | {model._meta.verbose_name} | {name}"
+    return f"{app} | {_model_label(model)} | {name}"
 
 
 def labelled_choice_field(formfield):
@@ -208,7 +268,7 @@ class UserAdmin(BaseUserAdmin):
 
     @admin.display(description=pgettext_lazy("user", "role"))
     def roles(self, user: User) -> str:
-        return "、".join(group_label(group) for group in user.groups.all())
+        return listing(group_label(group) for group in user.groups.all())
 
     def formfield_for_manytomany(self, db_field, request=None, **kwargs):
         return labelled_choice_field(super().formfield_for_manytomany(db_field, request=request, **kwargs))

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class StaleEdit(ValidationError):
@@ -75,5 +76,5 @@ class VersionedAdminForm(VersionedForm):
     """
 
     version = None
-    edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    edit_version = forms.IntegerField(label=gettext_lazy("Version opened"), widget=forms.HiddenInput, required=False)
     version_field = "edit_version"

@@ -3,6 +3,8 @@ import copy
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.forms.utils import pretty_name
+from django.utils.functional import lazy
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +33,9 @@ class YesNoFilter(django_filters.BooleanFilter):
         super().__init__(*args, **kwargs)
 
 
+_descending = lazy(lambda fmt, label: str(fmt) % label, str)
+
+
 class TotalOrderingFilter(django_filters.OrderingFilter):
     """Sorting that always ends in a unique column, so that pages never repeat or skip a row.
 
@@ -54,6 +59,16 @@ class TotalOrderingFilter(django_filters.OrderingFilter):
         self.pinyin = pinyin
         kwargs.setdefault("empty_label", _("Default order"))
         super().__init__(*args, **kwargs)
+
+    def build_choices(self, fields, labels):
+        # The filters are built once, at import: "(descending)" is joined to a label when the page shows it,
+        # in that page's language, not in the language of the first page after a restart.
+        ascending = [(param, labels.get(field, _(pretty_name(param)))) for field, param in fields.items()]
+        descending = [
+            (f"-{param}", labels.get(f"-{param}", _descending(self.descending_fmt, label)))
+            for param, label in ascending
+        ]
+        return [choice for pair in zip(ascending, descending, strict=True) for choice in pair]
 
     def filter(self, qs, value):
         if not value:

@@ -20,6 +20,7 @@ from .validators import (
     validate_record_date,
     validate_standard_number,
 )
+from .wording import bracketed
 
 
 class TimeStampedModel(models.Model):
@@ -313,7 +314,7 @@ class Honour(Holding):
         verbose_name_plural = _("honours")
 
     def __str__(self) -> str:
-        return f"{self.title}（{self.year}）"
+        return bracketed(self.title, self.year)
 
 
 class Designation(Holding):
@@ -356,7 +357,7 @@ class Trademark(Holding):
         verbose_name_plural = _("trademarks")
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.get_kind_display()}）"
+        return bracketed(self.name, self.get_kind_display())
 
 
 class GIProduct(Holding):
@@ -430,7 +431,7 @@ class StandardRole(Holding):
         constraints = [models.UniqueConstraint(fields=["enterprise", "standard"], name="standard_role_unique")]
 
     def __str__(self) -> str:
-        return f"{self.standard.number}（{self.get_role_display()}）"
+        return bracketed(self.standard.number, self.get_role_display())
 
 
 class StandardizationPilot(Holding):

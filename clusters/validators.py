@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .wording import listing
+
 # GB 32100-2015: the 31 characters a unified social credit code may use
 # (digits and capital letters without I, O, S, V and Z).
 CREDIT_CODE_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -41,7 +43,7 @@ def validate_credit_code(value: str) -> None:
         raise ValidationError(
             _("The code contains %(chars)s, which GB 32100-2015 does not use (no I, O, S, V, Z or symbols)."),
             code="character",
-            params={"chars": "、".join(bad)},
+            params={"chars": listing(bad)},
         )
     expected = credit_code_check_character(code[:17])
     if code[17] != expected:

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 from django.views.i18n import set_language
 
 from config import health, search
@@ -11,6 +12,7 @@ from config.signin import AdminSignInForm, QueuedPasswordResetForm, SignInForm
 from reports import views as report_views
 
 admin.site.login_form = AdminSignInForm
+admin.site.site_title = admin.site.site_header = gettext_lazy("Key-region quality improvement administration")
 
 urlpatterns = [
     path("", report_views.dashboard, name="home"),

@@ -2,9 +2,8 @@
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from clusters.admin import AUDIT_FIELDS, AuditedAdmin, ReadOnlyAdmin, VersionedAdminMixin
+from clusters.admin import AUDIT_FIELDS, AuditedAdmin, LabelledHistoryAdmin, ReadOnlyAdmin, VersionedAdminMixin
 from clusters.editing import VersionedAdminForm
 
 from ..admin import ActionFilter, TimelineInline
@@ -118,7 +117,7 @@ class ApplicationAdminForm(VersionedAdminForm):
 
 
 @admin.register(AwardApplication)
-class AwardApplicationAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+class AwardApplicationAdmin(VersionedAdminMixin, LabelledHistoryAdmin):
     """Steps of the lifecycle are taken on the application pages, which apply the rules; the self-assessment is
     edited through the same service as there (a draft or returned application only), and a decided or withdrawn
     application is shown read-only."""
@@ -167,7 +166,7 @@ class ReviewScoreInline(admin.TabularInline):
 
 
 @admin.register(Review)
-class ReviewAdmin(SimpleHistoryAdmin):
+class ReviewAdmin(LabelledHistoryAdmin):
     list_display = ("assignment", "total", "recommendation", "submitted_at")
     list_filter = ("recommendation",)
     search_fields = ("assignment__application__enterprise__name", "assignment__reviewer__username")
@@ -180,7 +179,7 @@ class ReviewAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(SimpleHistoryAdmin):
+class DecisionAdmin(LabelledHistoryAdmin):
     list_display = ("application", "outcome", "decided_by", "decided_at", "honour")
     list_filter = ("outcome",)
     search_fields = ("application__enterprise__name", "reason")
@@ -225,6 +224,9 @@ class ApplicationEventAdmin(ReadOnlyAdmin):
     list_display = ("application", "action_label", "from_status", "to_status", "actor", "at")
     list_filter = (ActionFilter, "to_status")
     search_fields = ("application__enterprise__name", "note")
+    # The change page shows the step by its label too, as the ticket events' does, not its code ("submit").
+    fields = ("application", "action_label", "from_status", "to_status", "actor", "at", "note")
+    readonly_fields = fields
     action_labels = services.STEP_LABELS
 
     @admin.display(description=_("action"))

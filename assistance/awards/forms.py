@@ -9,6 +9,7 @@ from clusters.editing import VersionedForm
 from clusters.fields import IdChoiceField, IdMultipleChoiceField
 from clusters.models import User
 from clusters.selectors import visible_enterprises
+from clusters.wording import bracketed
 from config.once import SubmitOnceForm
 from config.pinyin import Pinyin
 from config.widgets import AutocompleteSelect, AutocompleteSelectMultiple
@@ -57,7 +58,7 @@ def reviewers_queryset():
 
 def reviewer_label(user: User) -> str:
     """A reviewer as the pickers show one, in the page and in the autocomplete answers alike."""
-    return f"{user.display_name}（{user.organisation or '—'}）"
+    return bracketed(user.display_name, user.organisation or "—")
 
 
 REVIEWER_PICKER = "assistance:reviewer-autocomplete"
@@ -173,7 +174,7 @@ class ReviewForm(SubmitOnceForm):
         existing = {s.category_id: s for s in review.scores.all()} if review else {}
         for category in self.categories:
             self.fields[f"score_{category.code}"] = forms.IntegerField(
-                label=f"{category.name}（0–{category.max_points}）",
+                label=bracketed(category.name, f"0–{category.max_points}"),
                 min_value=0,
                 max_value=category.max_points,
                 required=False,

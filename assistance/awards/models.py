@@ -14,9 +14,11 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from simple_history.models import HistoricalRecords
 
 from clusters.models import Enterprise, Honour, TimeStampedModel, VersionedModel
+from clusters.wording import bracketed, labelled, version_label
 
 from ..lifecycle import LifecycleEvent
 
@@ -53,7 +55,7 @@ class Rubric(TimeStampedModel):
         constraints = [models.UniqueConstraint(fields=["name", "version"], name="rubric_unique_version")]
 
     def __str__(self) -> str:
-        return f"{self.name} v{self.version}"
+        return f"{self.name} {version_label(self.version)}"
 
     @property
     def is_locked(self) -> bool:
@@ -74,7 +76,7 @@ class RubricCategory(models.Model):
         constraints = [models.UniqueConstraint(fields=["rubric", "code"], name="rubric_category_unique_code")]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.max_points}）"
+        return bracketed(self.name, self.max_points)
 
     def clean(self) -> None:
         if self.rubric_id and self.rubric.is_locked:
@@ -116,7 +118,7 @@ class AwardCycle(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}年{self.programme.name}"
+        return pgettext("award cycle", "%(year)s %(programme)s") % {"year": self.year, "programme": self.programme.name}
 
     def get_absolute_url(self) -> str:
         return reverse("assistance:cycle-detail", args=[self.pk])
@@ -223,7 +225,7 @@ class ApplicationRevision(models.Model):
         constraints = [models.UniqueConstraint(fields=["application", "number"], name="revision_unique_number")]
 
     def __str__(self) -> str:
-        return f"{self.application} v{self.number}"
+        return f"{self.application} {version_label(self.number)}"
 
 
 class ApplicationEvent(LifecycleEvent):
@@ -239,8 +241,8 @@ class ApplicationEvent(LifecycleEvent):
 
     def __str__(self) -> str:
         if not self.from_status:
-            return f"{self.application}：{self.get_to_status_display()}"
-        return f"{self.application}：{self.get_from_status_display()} → {self.get_to_status_display()}"
+            return labelled(self.application, self.get_to_status_display())
+        return labelled(self.application, f"{self.get_from_status_display()} → {self.get_to_status_display()}")
 
 
 class ReviewerAssignment(TimeStampedModel):

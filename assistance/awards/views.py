@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from clusters.wording import listing
 from config.autocomplete import autocomplete_response
 from config.exports import Column, export_requested, export_response
 from config.pagination import paginate
@@ -293,7 +294,7 @@ def application_step_message(action: str, application: AwardApplication, data: d
     """What a step did to which application, naming its enterprise and cycle (and the reviewers it was given)."""
     values = {"enterprise": application.enterprise.name, "cycle": application.cycle}
     if action == "accept":
-        values["reviewers"] = "、".join(reviewer.display_name for reviewer in data["reviewers"])
+        values["reviewers"] = listing(reviewer.display_name for reviewer in data["reviewers"])
     return APPLICATION_STEP_MESSAGES[action] % values
 
 

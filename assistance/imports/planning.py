@@ -26,6 +26,7 @@ from clusters.validators import (
     validate_credit_code,
     validate_standard_number,
 )
+from clusters.wording import listing
 
 from .reading import Sheet
 
@@ -200,7 +201,7 @@ def _choice(text: str, choices: dict[str, str], errors: RowErrors, field: str, s
         return choices[value]
     if value in choices.values():
         return value
-    errors.add(field, _("%(value)s is not one of: %(choices)s.") % {"value": text, "choices": "、".join(choices)})
+    errors.add(field, _("%(value)s is not one of: %(choices)s.") % {"value": text, "choices": listing(choices)})
     return None
 
 

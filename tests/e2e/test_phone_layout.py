@@ -122,6 +122,33 @@ def test_every_list_fits_a_phone_screen_as_cards_or_a_sideways_scrolling_table(w
         assert layout["problems"] == [], f"{username} {path}"
 
 
+def _report_pages(work) -> list[str]:
+    cycle = AwardCycle.objects.filter(applications__status="approved").order_by("pk").first()
+    return [
+        reverse("reports:service"),
+        reverse("reports:cluster", args=[work["cluster"].pk]),
+        reverse("reports:summary"),
+        reverse("reports:award-cycle", args=[cycle.pk]),
+    ]
+
+
+def test_every_report_table_fits_a_phone_screen_as_a_sideways_scrolling_table(work, page):
+    pages = _report_pages(work)
+    sign_in(page, work["url"], "manager_tangshan", pages[0], PHONE)
+    for path in pages:
+        page.goto(f"{work['url']}{path}")
+        layout = page.evaluate(LAYOUT_PROBLEMS)
+        assert layout["tables"] >= 2, f"{path}: no report table shown"
+        assert layout["problems"] == [], path
+    # On a desktop the same tables are plain tables.
+    page.set_viewport_size(DESKTOP)
+    for path in pages:
+        page.goto(f"{work['url']}{path}")
+        for table in page.evaluate(TABLE_LAYOUT):
+            assert (table["display"], table["head"], table["row"]) == ("table", "table-header-group", "table-row"), path
+        assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"], path
+
+
 def test_a_ticket_card_shows_number_title_enterprise_status_and_due_on_a_phone(work, page):
     ticket = work["overdue"]
     sign_in(page, work["url"], "manager_tangshan", f"{reverse('assistance:ticket-list')}?q={ticket.number}", PHONE)
