@@ -87,7 +87,7 @@ class Campaign(TimeStampedModel):
 
 class Participation(TimeStampedModel):
     class Kind(models.TextChoices):
-        ENTERPRISE = "enterprise", _("Leading enterprise")
+        ENTERPRISE = "enterprise", _("Benchmark enterprise")
         STANDARD = "standard", _("Standard")
 
     class Scope(models.TextChoices):
