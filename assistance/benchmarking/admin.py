@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from clusters.admin import AuditedAdmin, ScopedAdminMixin
 
 from .models import Campaign, Indicator, Participation
-from .selectors import visible_campaigns, visible_participations
+from .selectors import visible_campaigns, visible_indicators, visible_participations
 
 
 class ParticipationInline(admin.TabularInline):
@@ -53,3 +53,20 @@ class ParticipationAdmin(ScopedAdminMixin, AuditedAdmin):
     @admin.display(description=_("Outcome"), boolean=True)
     def outcome(self, obj) -> bool:
         return obj.reached
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(ScopedAdminMixin, AuditedAdmin):
+    scope = staticmethod(visible_indicators)
+    list_display = ("name", "participation", "area", "unit", "baseline", "target", "achieved", "direction", "met")
+    list_filter = ("area", "direction", "participation__campaign__year")
+    search_fields = ("name", "participation__enterprise__name", "participation__campaign__title")
+    autocomplete_fields = ("participation",)
+    list_select_related = ("participation__enterprise",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_outcome()
+
+    @admin.display(description=_("Met"), boolean=True)
+    def met(self, obj) -> bool:
+        return obj.is_met
