@@ -117,17 +117,17 @@ def test_a_target_equal_to_the_baseline_is_refused_with_a_clear_message():
     indicator = IndicatorFactory.build(participation=ParticipationFactory(), baseline=90, target=90)
     with pytest.raises(ValidationError) as error:
         indicator.full_clean()
-    assert "The target must differ from the baseline." in error.value.message_dict["target"]
+    assert "目标值不能等于基准值。" in error.value.message_dict["target"]
 
 
 def test_a_target_that_does_not_improve_on_the_baseline_in_its_direction_is_refused():
     participation = ParticipationFactory()
     with pytest.raises(ValidationError) as error:
         IndicatorFactory.build(participation=participation, baseline=90, target=80).full_clean()
-    assert "above the baseline" in error.value.message_dict["target"][0]
+    assert "目标值须高于基准值" in error.value.message_dict["target"][0]
     with pytest.raises(ValidationError) as error:
         IndicatorFactory.build(participation=participation, direction=LOWER, baseline=5, target=12).full_clean()
-    assert "below the baseline" in error.value.message_dict["target"][0]
+    assert "目标值须低于基准值" in error.value.message_dict["target"][0]
 
 
 def test_the_database_refuses_a_target_equal_to_the_baseline_and_negative_values():
@@ -157,4 +157,4 @@ def test_an_enterprise_of_another_cluster_cannot_take_part(campaign, other_enter
     )
     with pytest.raises(ValidationError) as error:
         participation.full_clean()
-    assert "The enterprise is not in the campaign's cluster." in error.value.message_dict["enterprise"]
+    assert "该企业不属于本次活动所在的产业集群。" in error.value.message_dict["enterprise"]

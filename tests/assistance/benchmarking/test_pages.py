@@ -111,7 +111,8 @@ def test_the_campaign_page_shows_each_participant_with_its_outcome(client_for, i
     assert response.status_code == 200
     rows = {p.enterprise.name: p.reached for p in response.context["page"]}
     assert rows == {participation.enterprise.name: True, failing.enterprise.name: False}
-    assert "Benchmark reached" in response.content.decode() or "已达标" in response.content.decode()
+    body = response.content.decode()
+    assert 'text-bg-success">达标</span>' in body and 'text-bg-warning">未达标</span>' in body
 
 
 def test_the_participant_page_shows_its_indicators_with_outcome_and_gap(client_for, inspector, participation):
@@ -177,7 +178,7 @@ def test_an_enterprise_of_another_cluster_is_refused_as_a_participant(client_for
 def test_an_enterprise_cannot_take_part_twice_in_one_campaign(client_for, inspector, participation):
     response = client_for(inspector).post(_enrol_url(participation.campaign), _enrolment(participation.enterprise))
     assert response.status_code == 400
-    assert "This enterprise already takes part in this campaign." in response.context["form"].errors["enterprise"]
+    assert "该企业已参与本次活动。" in response.context["form"].errors["enterprise"]
     assert Participation.objects.count() == 1
 
 
@@ -227,8 +228,8 @@ def test_indicators_are_added_changed_and_removed_in_one_submit(client_for, insp
 @pytest.mark.parametrize(
     ("row", "field", "message"),
     [
-        (_row(baseline="95", target="95"), "target", "The target must differ from the baseline."),
-        (_row(baseline="95", target="90"), "target", "Higher is better: the target must be above the baseline."),
+        (_row(baseline="95", target="95"), "target", "目标值不能等于基准值。"),
+        (_row(baseline="95", target="90"), "target", "该指标越高越好，目标值须高于基准值。"),
         (_row(achieved="-1"), "achieved", None),
         (_row(baseline="-5"), "baseline", None),
         (_row(target="many"), "target", None),
@@ -252,7 +253,7 @@ def test_two_indicators_of_one_area_may_not_share_a_name(client_for, inspector, 
     rows = [_row(name="同名"), _row(name="同名")]
     response = client_for(inspector).post(_indicators_url(participation), _formset(rows))
     assert response.status_code == 400
-    assert "Two indicators of one area have the same name." in response.context["formset"].non_form_errors()
+    assert "同一对标方面下有两项指标名称相同。" in response.context["formset"].non_form_errors()
     assert participation.indicators.count() == 1
 
 
