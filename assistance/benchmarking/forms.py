@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -5,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusters.fields import IdChoiceField
 from clusters.models import User
-from config.once import SubmitOnceForm
+from config.once import CHOOSE, SubmitOnceForm
 
 from .models import Campaign, Indicator, Participation
 from .selectors import participant_choices
@@ -63,6 +65,12 @@ class IndicatorForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Values as people write them (98.5, not 98.5000 as the column keeps them).
+        for name in ("baseline", "target", "achieved"):
+            value = self.initial.get(name)
+            if isinstance(value, Decimal):
+                self.initial[name] = format(value.normalize(), "f")
+        self.fields["area"].choices = [("", CHOOSE), *self.fields["area"].choices[1:]]
         for field in self.fields.values():
             select = isinstance(field.widget, forms.Select)
             field.widget.attrs["class"] = "form-select form-select-sm" if select else "form-control form-control-sm"
