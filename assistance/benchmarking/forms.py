@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from clusters.fields import IdChoiceField
 from clusters.models import User
+from clusters.selectors import visible_clusters
 from config.once import CHOOSE, SubmitOnceForm
+from config.pinyin import Pinyin
 
 from .models import Campaign, Indicator, Participation
 from .selectors import participant_choices
@@ -18,6 +20,21 @@ def _helper(label, action: str) -> FormHelper:
     helper.form_action = action
     helper.add_input(Submit("submit", label))
     return helper
+
+
+class CampaignForm(SubmitOnceForm, forms.ModelForm):
+    """A campaign of a cluster in the user's jurisdiction."""
+
+    class Meta:
+        model = Campaign
+        fields = ["cluster", "year", "title", "description", "source"]
+        field_classes = {"cluster": IdChoiceField}
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "source": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cluster"].queryset = visible_clusters(user=user).order_by(Pinyin("name"), "pk")
+        self.helper = _helper(_("Save"), "")
 
 
 class ParticipationForm(SubmitOnceForm, forms.ModelForm):

@@ -2,14 +2,37 @@
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms import BaseModelFormSet
+from django.utils.translation import gettext as _
 
 from clusters.models import User
 
 from .models import Campaign, Indicator, Participation
 
 PARTICIPATION_FIELDS = ("enterprise", "benchmark_kind", "benchmark_scope", "benchmark_name", "note")
+
+
+CAMPAIGN_FIELDS = ("cluster", "year", "title", "description", "source")
+
+
+def campaign_save(*, user: User, campaign: Campaign | None = None, data: dict[str, Any]) -> Campaign:
+    """Start a campaign, or change one (its participants stay: they belong to its cluster)."""
+    with transaction.atomic():
+        if campaign is None:
+            campaign = Campaign()
+        else:
+            campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+            if data["cluster"].pk != campaign.cluster_id and campaign.participations.exists():
+                raise ValidationError(
+                    {"cluster": _("Enterprises of this cluster take part; the cluster can no longer change.")}
+                )
+        for name in CAMPAIGN_FIELDS:
+            setattr(campaign, name, data[name])
+        campaign.full_clean()
+        campaign.save()
+    return campaign
 
 
 def participation_create(*, user: User, campaign: Campaign, data: dict[str, Any]) -> Participation:

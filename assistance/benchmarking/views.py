@@ -7,6 +7,7 @@ answered once, by config.once). A form with errors is shown again on its detail 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +21,7 @@ from config.pagination import paginate
 
 from . import services
 from .filters import CampaignFilter
-from .forms import INDICATOR_PREFIX, IndicatorFormSet, ParticipationEditForm, ParticipationForm
+from .forms import INDICATOR_PREFIX, CampaignForm, IndicatorFormSet, ParticipationEditForm, ParticipationForm
 from .models import Campaign, Participation
 from .selectors import (
     campaign_list,
@@ -67,6 +68,32 @@ def campaign_list_view(request: HttpRequest) -> HttpResponse:
         return list_export_response(request, CAMPAIGN_EXPORT, fmt, campaign_filter.qs)
     context = {"filter": campaign_filter, "page": paginate(request, campaign_filter.qs)}
     return render(request, "assistance/benchmarking/campaign_list.html", context)
+
+
+def _campaign_form(request: HttpRequest, campaign: Campaign | None = None) -> HttpResponse:
+    form = CampaignForm(request.POST or None, instance=campaign, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.campaign_save(user=request.user, campaign=campaign, data=form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The campaign was saved."))
+            return redirect(campaign)
+    status = 400 if form.is_bound else 200
+    context = {"form": form, "campaign": campaign}
+    return render(request, "assistance/benchmarking/campaign_form.html", context, status=status)
+
+
+@permission_required("assistance.add_campaign", raise_exception=True)
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    """The form on GET; the campaign is saved only by a POST."""
+    return _campaign_form(request)
+
+
+@permission_required("assistance.change_campaign", raise_exception=True)
+def campaign_update(request: HttpRequest, pk: int) -> HttpResponse:
+    return _campaign_form(request, get_campaign_for_user(user=request.user, pk=pk))
 
 
 def _campaign_page(request: HttpRequest, campaign: Campaign, form=None, status: int = 200) -> HttpResponse:

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from assistance.benchmarking.models import Indicator, Participation
-from tests.factories import EnterpriseFactory
+from tests.factories import EnterpriseFactory, UserFactory
 
 from .factories import CampaignFactory, IndicatorFactory, ParticipationFactory
 
@@ -281,3 +281,60 @@ def test_writes_refuse_get(client_for, manager, participation):
     client = client_for(manager)
     for url in (_enrol_url(participation.campaign), _update_url(participation), _indicators_url(participation)):
         assert client.get(url).status_code == 405, url
+
+
+# Campaigns
+
+CREATE = reverse("assistance:benchmarking-campaign-create")
+
+
+def _campaign_data(cluster, **extra):
+    return {
+        "cluster": cluster.pk,
+        "year": 2022,
+        "title": "2022年对标达标活动",
+        "description": "",
+        "source": "",
+        **extra,
+    }
+
+
+def test_a_manager_starts_a_campaign_for_a_cluster_of_the_jurisdiction(client_for, manager, cluster):
+    client = client_for(manager)
+    assert client.get(CREATE).status_code == 200
+    response = client.post(CREATE, _campaign_data(cluster))
+    campaign = cluster.benchmarking_campaigns.get()
+    assert response.status_code == 302 and response["Location"] == _campaign_url(campaign)
+    assert (campaign.year, campaign.title, campaign.synthetic) == (2022, "2022年对标达标活动", False)
+
+
+def test_a_campaign_for_a_cluster_outside_the_jurisdiction_is_refused(client_for, other_county, cluster):
+    county_manager = UserFactory(username="county_manager", jurisdiction=other_county, groups=["manager"])
+    response = client_for(county_manager).post(CREATE, _campaign_data(cluster))
+    assert response.status_code == 400
+    assert "cluster" in response.context["form"].errors
+    assert not cluster.benchmarking_campaigns.exists()
+
+
+def test_an_inspector_may_not_start_or_edit_a_campaign(client_for, inspector, campaign, cluster):
+    client = client_for(inspector)
+    assert client.get(CREATE).status_code == 403
+    assert client.post(CREATE, _campaign_data(cluster)).status_code == 403
+    url = reverse("assistance:benchmarking-campaign-update", args=[campaign.pk])
+    assert client.post(url, _campaign_data(cluster, title="改名")).status_code == 403
+    campaign.refresh_from_db()
+    assert campaign.title == "迁安市钢铁产业集群对标达标活动"
+
+
+def test_a_campaign_with_participants_keeps_its_cluster(client_for, manager, participation, other_cluster):
+    url = reverse("assistance:benchmarking-campaign-update", args=[participation.campaign_id])
+    response = client_for(manager).post(url, _campaign_data(other_cluster))
+    assert response.status_code == 400
+    assert "该集群已有企业参与本次活动，不能再更改所属集群。" in str(response.context["form"].errors)
+    participation.campaign.refresh_from_db()
+    assert participation.campaign.cluster_id != other_cluster.pk
+
+
+def test_the_navigation_shows_benchmarking_to_staff_roles_only(client_for, inspector, reviewer):
+    assert LIST in client_for(inspector).get("/").content.decode()
+    assert LIST not in client_for(reviewer).get("/").content.decode()
