@@ -338,3 +338,25 @@ def test_a_campaign_with_participants_keeps_its_cluster(client_for, manager, par
 def test_the_navigation_shows_benchmarking_to_staff_roles_only(client_for, inspector, reviewer):
     assert LIST in client_for(inspector).get("/").content.decode()
     assert LIST not in client_for(reviewer).get("/").content.decode()
+
+
+def test_an_indicator_of_another_participant_cannot_be_changed_through_this_one(
+    client_for, inspector, participation, campaign
+):
+    stranger = IndicatorFactory(participation=ParticipationFactory(campaign=campaign), name="别家指标")
+    rows = [{"id": stranger.pk, **_row(name="别家指标", achieved="1")}]
+    client_for(inspector).post(_indicators_url(participation), _formset(rows, initial=1))
+    stranger.refresh_from_db()
+    assert stranger.achieved == Decimal("96") and stranger.participation_id != participation.pk
+    assert list(participation.indicators.values_list("name", flat=True)) == ["产品一次检验合格率"]
+
+
+def test_a_formset_without_its_management_form_is_a_400_not_a_500(client_for, inspector, participation):
+    response = client_for(inspector).post(_indicators_url(participation), {"indicators-0-name": "x"})
+    assert response.status_code == 400
+    assert participation.indicators.count() == 1
+
+
+@pytest.mark.parametrize("query", [{"year": "abc"}, {"cluster": "9" * 30}, {"ordering": "nonsense"}, {"page": "-1"}])
+def test_bad_list_parameters_never_give_a_500(client_for, manager, campaign, query):
+    assert client_for(manager).get(LIST, query).status_code == 200
