@@ -16,6 +16,7 @@ from clusters.panels import register_cluster_panel, register_enterprise_panel, s
 from config.freshness import kept
 
 from .awards.selectors import application_counts, cluster_applications, enterprise_applications
+from .benchmarking.selectors import enterprise_participations
 from .selectors import (
     cluster_tickets,
     cluster_trainings,
@@ -77,6 +78,13 @@ def enterprise_applications_panel(request: HttpRequest, enterprise: Enterprise, 
     if not _may_list_applications(request):
         return None
     rows = enterprise_applications(user=request.user, enterprise=enterprise)
+    return {"page": section_page(request, rows, param=page_param)}
+
+
+def enterprise_benchmarking_panel(request: HttpRequest, enterprise: Enterprise, page_param: str) -> dict | None:
+    if not request.user.has_perm("assistance.view_campaign"):
+        return None
+    rows = enterprise_participations(user=request.user, enterprise=enterprise)
     return {"page": section_page(request, rows, param=page_param)}
 
 
@@ -147,6 +155,7 @@ ENTERPRISE_PANELS = [
     ("visits", gettext_lazy("Visits"), enterprise_visits_panel),
     ("trainings", gettext_lazy("Trainings attended"), enterprise_trainings_panel),
     ("applications", gettext_lazy("Award applications"), enterprise_applications_panel),
+    ("benchmarking", gettext_lazy("Benchmarking campaigns"), enterprise_benchmarking_panel),
 ]
 CLUSTER_PANELS = [
     ("tickets", gettext_lazy("Help tickets"), cluster_tickets_panel),

@@ -18,6 +18,7 @@ NAVIGATION = [
         ("assistance.view_awardapplication", "assistance.review_application"),
         False,
     ),
+    (_("Benchmarking"), "assistance:benchmarking-list", ("assistance.view_campaign",), False),
     (_("Reports"), "reports:home", ("clusters.view_cluster",), False),
     (_("Administration"), "admin:index", (), True),
 ]

@@ -120,3 +120,9 @@ class PeriodForm(forms.Form):
         if self.is_bound and self.is_valid():
             return self._chosen(self.cleaned_data["since"], self.cleaned_data["until"])
         return self._chosen(None, None)
+
+
+class YearForm(forms.Form):
+    """The year a yearly report covers."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)

@@ -17,10 +17,10 @@ from config.exports import Column, export_requested, export_response
 from config.freshness import kept
 from config.pagination import paginate
 
-from . import dashboards
+from . import benchmarking, dashboards
 from .charts import Series, bar_chart, line_chart
 from .cluster_report import cluster_report as build_cluster_report
-from .forms import PeriodForm, SummaryForm
+from .forms import PeriodForm, SummaryForm, YearForm
 from .models import ExportFile
 from .service import service_report as build_service_report
 from .summary import (
@@ -333,3 +333,73 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
     response = FileResponse(handle, as_attachment=True, filename=export.filename)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# Benchmarking (对标达标)
+
+GAP_COLUMNS = [
+    Column(gettext_lazy("Enterprise"), "participation.enterprise.name"),
+    Column(gettext_lazy("Cluster"), "participation.campaign.cluster.name"),
+    Column(gettext_lazy("Area"), "get_area_display"),
+    Column(gettext_lazy("Indicator"), "name"),
+    Column(gettext_lazy("Unit"), "unit"),
+    Column(gettext_lazy("Baseline"), "baseline"),
+    Column(gettext_lazy("Target"), "target"),
+    Column(gettext_lazy("Achieved"), "achieved"),
+    Column(gettext_lazy("Gap (%)"), lambda i: round(100 * i.gap, 1)),
+]
+
+
+@permission_required("assistance.view_indicator", raise_exception=True)
+def benchmarking_report(request: HttpRequest) -> HttpResponse:
+    years = benchmarking.campaign_years(request.user)
+    form = YearForm(request.GET or None, initial={"year": years[0] if years else timezone.localdate().year})
+    if form.is_bound and form.is_valid():
+        year = form.cleaned_data["year"]
+    elif form.is_bound:
+        return render(request, "reports/benchmarking_report.html", {"form": form, "years": years}, status=400)
+    else:
+        year = form.initial["year"]
+    results = benchmarking.benchmarking_results(request.user, year)
+    clusters = benchmarking.results_by_cluster(request.user, year)
+    gaps = benchmarking.gap_rows(request.user, year)
+    if fmt := export_requested(request):
+        table = request.GET.get("table")
+        share = Column(_("Share (%)"), itemgetter("share"))
+        if table == "cluster":
+            columns = [
+                Column(_("Cluster"), itemgetter("name")),
+                Column(_("Participants"), itemgetter("participants")),
+                Column(_("Reached their benchmark"), itemgetter("reached")),
+                share,
+            ]
+            return export_response(fmt, clusters, columns, stem=f"benchmarking-{year}-clusters", title=_("By cluster"))
+        if table == "area":
+            columns = [
+                Column(_("Area"), itemgetter("name")),
+                Column(_("Participants"), itemgetter("participants")),
+                Column(_("Reached their benchmark"), itemgetter("reached")),
+                share,
+            ]
+            rows = results["areas"]
+            return export_response(fmt, rows, columns, stem=f"benchmarking-{year}-areas", title=_("By area"))
+        return export_response(fmt, gaps, GAP_COLUMNS, stem=f"benchmarking-{year}-gaps", title=_("Gaps"))
+    context = {
+        "form": YearForm(initial={"year": year}),
+        "years": years,
+        "year": year,
+        "results": results,
+        "clusters": clusters,
+        "page": paginate(request, gaps),
+        "cluster_chart": bar_chart(
+            [row["name"] for row in clusters],
+            [Series(_("Reached their benchmark (%)"), [row["share"] or 0 for row in clusters])],
+            title=_("Share reaching their benchmark, by cluster"),
+        ),
+        "area_chart": bar_chart(
+            [row["name"] for row in results["areas"]],
+            [Series(_("Reached their benchmark (%)"), [row["share"] or 0 for row in results["areas"]])],
+            title=_("Share reaching their benchmark, by area"),
+        ),
+    }
+    return render(request, "reports/benchmarking_report.html", context)

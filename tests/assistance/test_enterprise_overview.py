@@ -149,7 +149,7 @@ def test_an_enterprise_loaded_in_bulk_without_versions_shows_an_empty_history(cl
 def test_the_sections_come_in_their_registered_order_with_the_history_last(client_for, manager, enterprise):
     response = client_for(manager).get(enterprise.get_absolute_url())
 
-    assert _keys(response) == ["tickets", "visits", "trainings", "applications", "history"]
+    assert _keys(response) == ["tickets", "visits", "trainings", "applications", "benchmarking", "history"]
 
 
 def test_an_empty_file_says_so_in_chinese(client_for, manager, enterprise):

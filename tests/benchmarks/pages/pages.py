@@ -81,6 +81,10 @@ PAGES: list[Page] = [
     Page("search, inspector", "/search/", role="inspector", query=f"q={quote('检定')}"),
     Page("application list", "/assistance/awards/applications/"),
     Page("award home", "/assistance/awards/"),
+    Page("benchmarking campaigns", "/assistance/benchmarking/"),
+    Page("benchmarking campaign", "/assistance/benchmarking/{campaign}/"),
+    Page("benchmarking participant", "/assistance/benchmarking/participants/{participation}/"),
+    Page("benchmarking report", "/reports/benchmarking/"),
 ]
 
 
@@ -136,6 +140,20 @@ def _team(who: SimpleNamespace):
     return who.inspector.memberships.order_by("pk").values_list("team_id", flat=True).first()
 
 
+def _campaign(who: SimpleNamespace):
+    """The first benchmarking campaign the manager sees (the seeds' sample), by title."""
+    from assistance.benchmarking.selectors import visible_campaigns
+
+    return visible_campaigns(user=who.manager).order_by("title", "pk").values_list("pk", flat=True).first()
+
+
+def _participation(who: SimpleNamespace):
+    from assistance.benchmarking.selectors import visible_participations
+
+    rows = visible_participations(user=who.manager).order_by("campaign__title", "enterprise__name", "pk")
+    return rows.values_list("pk", flat=True).first()
+
+
 RESOLVERS: dict[str, Callable[[SimpleNamespace], object]] = {
     "category": _category,
     "ticket": _ticket,
@@ -144,4 +162,6 @@ RESOLVERS: dict[str, Callable[[SimpleNamespace], object]] = {
     "enterprise": _enterprise,
     "team": _team,
     "region": _region,
+    "campaign": _campaign,
+    "participation": _participation,
 }
