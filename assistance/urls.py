@@ -3,6 +3,7 @@ from django.urls import include, path
 from . import views
 from .awards import urls as awards_urls
 from .notifications import urls as notification_urls
+from .patents import urls as patents_urls
 
 app_name = "assistance"
 urlpatterns = [
@@ -32,5 +33,6 @@ urlpatterns = [
     path("imports/<uuid:token>/", views.import_preview, name="import-preview"),
     path("imports/<uuid:token>/confirm/", views.import_confirm, name="import-confirm"),
     path("awards/", include(awards_urls)),
+    path("patents/", include(patents_urls)),
     path("inbox/", include(notification_urls)),
 ]

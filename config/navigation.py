@@ -18,6 +18,12 @@ NAVIGATION = [
         ("assistance.view_awardapplication", "assistance.review_application"),
         False,
     ),
+    (
+        _("Patent selections"),
+        "assistance:patent-selection-list",
+        ("assistance.view_nomination", "assistance.review_nomination"),
+        False,
+    ),
     (_("Reports"), "reports:home", ("clusters.view_cluster",), False),
     (_("Administration"), "admin:index", (), True),
 ]
