@@ -219,7 +219,12 @@ def nomination_step(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
     if not request.user.has_perm("assistance.view_nomination"):
         raise PermissionDenied
-    nomination = get_nomination_for_user(user=request.user, pk=pk)
+    nomination = get_rw_nomination_for_user(user=request.user, pk=pk)
+    try:
+        # A role that may not take the step is refused before its form is read (403, not a form message).
+        services.NOMINATIONS.check(user=request.user, record=nomination, action=action)
+    except ValidationError:
+        pass  # the status does not allow it now: the service says so on the nomination's page
     return step_response(
         request,
         record=nomination,
