@@ -81,6 +81,10 @@ PAGES: list[Page] = [
     Page("search, inspector", "/search/", role="inspector", query=f"q={quote('检定')}"),
     Page("application list", "/assistance/awards/applications/"),
     Page("award home", "/assistance/awards/"),
+    Page("patent selections", "/assistance/patents/"),
+    Page("patent nominations", "/assistance/patents/nominations/"),
+    Page("patent nomination detail", "/assistance/patents/nominations/{nomination}/"),
+    Page("patent results", "/assistance/patents/results/", role="inspector"),
 ]
 
 
@@ -136,6 +140,13 @@ def _team(who: SimpleNamespace):
     return who.inspector.memberships.order_by("pk").values_list("team_id", flat=True).first()
 
 
+def _nomination(who: SimpleNamespace):
+    """The newest 专利伯乐 nomination the manager sees."""
+    from assistance.patents.selectors import visible_nominations
+
+    return visible_nominations(user=who.manager).order_by("-pk").values_list("pk", flat=True).first()
+
+
 RESOLVERS: dict[str, Callable[[SimpleNamespace], object]] = {
     "category": _category,
     "ticket": _ticket,
@@ -144,4 +155,5 @@ RESOLVERS: dict[str, Callable[[SimpleNamespace], object]] = {
     "enterprise": _enterprise,
     "team": _team,
     "region": _region,
+    "nomination": _nomination,
 }
