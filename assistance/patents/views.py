@@ -1,5 +1,7 @@
 """Pages of the 专利伯乐 selection: selections, nominations, reviews, decisions and published results."""
 
+from contextlib import suppress
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -220,11 +222,10 @@ def nomination_step(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if not request.user.has_perm("assistance.view_nomination"):
         raise PermissionDenied
     nomination = get_rw_nomination_for_user(user=request.user, pk=pk)
-    try:
-        # A role that may not take the step is refused before its form is read (403, not a form message).
+    # A role that may not take the step is refused before its form is read (403, not a form message); a
+    # status that does not allow it now is left for the service to say on the nomination's page.
+    with suppress(ValidationError):
         services.NOMINATIONS.check(user=request.user, record=nomination, action=action)
-    except ValidationError:
-        pass  # the status does not allow it now: the service says so on the nomination's page
     return step_response(
         request,
         record=nomination,
