@@ -1,3 +1,5 @@
+"""Filters of the nomination list, limited to what the user may see."""
+
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +8,7 @@ from clusters.fields import IdChoiceFilter
 from clusters.filters import ScopedFilterSet
 
 from .models import Nomination, PatentSelection
+from .selectors import visible_selections
 
 
 class NominationFilter(ScopedFilterSet):
@@ -17,6 +20,11 @@ class NominationFilter(ScopedFilterSet):
     class Meta:
         model = Nomination
         fields = []
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        # Only the selections the user may see are offered (and accepted).
+        self.filters["selection"].queryset = visible_selections(user=request.user).order_by("-year", "pk")
 
     def search(self, queryset, name, value):
         value = value.strip()
