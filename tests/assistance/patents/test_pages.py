@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from assistance.patents import services
-from assistance.patents.models import Nomination, NominationDecision
+from assistance.patents.models import Nomination, NominationDecision, PatentSelection
 
 from .conftest import FULL_MARKS
 
@@ -271,3 +271,32 @@ def test_the_edit_page_saves_the_statement(client_for, inspector, nomination):
     assert response.status_code == 302
     nomination.refresh_from_db()
     assert nomination.statement == "新的理由"
+
+
+def test_a_selection_of_another_county_is_404(client_for, inspector, other_county, selection):
+    theirs = PatentSelection.objects.create(
+        year=selection.year,
+        title="丰润区评选",
+        region=other_county,
+        opens_at=selection.opens_at,
+        closes_at=selection.closes_at,
+        quota=1,
+    )
+    client = client_for(inspector)
+    assert client.get(theirs.get_absolute_url()).status_code == 404
+    assert client.get(reverse("assistance:nomination-create", args=[theirs.pk])).status_code == 404
+    assert theirs.title not in client.get(reverse("assistance:patent-selection-list")).text
+
+
+def test_the_nomination_filter_refuses_a_selection_the_user_cannot_see(client_for, inspector, other_county, nomination):
+    theirs = PatentSelection.objects.create(
+        year=2020,
+        title="丰润区评选",
+        region=other_county,
+        opens_at=nomination.selection.opens_at,
+        closes_at=nomination.selection.closes_at,
+        quota=1,
+    )
+    page = client_for(inspector).get(reverse("assistance:nomination-list") + f"?selection={theirs.pk}")
+    assert page.status_code == 200
+    assert theirs.title not in page.text
