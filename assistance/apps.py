@@ -13,6 +13,7 @@ class AssistanceConfig(AppConfig):
         ("assistance.migrations.0004_award_reference_data", "forwards"),
         ("assistance.migrations.0015_grant_import_to_managers", "forwards"),
         ("assistance.migrations.0021_grant_benchmarking_permissions", "forwards"),
+        ("assistance.migrations.0023_patent_selection_permissions", "forwards"),
     ]
 
     def ready(self) -> None:

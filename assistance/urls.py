@@ -4,6 +4,7 @@ from . import views
 from .awards import urls as awards_urls
 from .benchmarking import urls as benchmarking_urls
 from .notifications import urls as notification_urls
+from .patents import urls as patents_urls
 
 app_name = "assistance"
 urlpatterns = [
@@ -34,5 +35,6 @@ urlpatterns = [
     path("imports/<uuid:token>/confirm/", views.import_confirm, name="import-confirm"),
     path("awards/", include(awards_urls)),
     path("benchmarking/", include(benchmarking_urls)),
+    path("patents/", include(patents_urls)),
     path("inbox/", include(notification_urls)),
 ]

@@ -19,6 +19,12 @@ NAVIGATION = [
         False,
     ),
     (_("Benchmarking"), "assistance:benchmarking-list", ("assistance.view_campaign",), False),
+    (
+        _("Patent selections"),
+        "assistance:patent-selection-list",
+        ("assistance.view_nomination", "assistance.review_nomination"),
+        False,
+    ),
     (_("Reports"), "reports:home", ("clusters.view_cluster",), False),
     (_("Administration"), "admin:index", (), True),
 ]

@@ -14,6 +14,7 @@ from clusters.editing import StaleEdit as StaleEdit  # the edit view catches it 
 from clusters.editing import check_version, lock_for_edit, touch
 from clusters.models import Enterprise, Honour, User
 
+from .. import reviewing
 from ..lifecycle import Lifecycle, Requirement, Transition, transition
 from ..models import Attachment
 from ..notifications.models import Notification
@@ -277,11 +278,8 @@ def application_accept(*, application_id: int, user: User, reviewers, lead: User
     """A manager accepts the application as eligible and assigns at least two reviewers."""
     with APPLICATIONS.step(application_id, action="accept", user=user, at=at) as step:
         reviewers = list(dict.fromkeys(reviewers))
-        if len(reviewers) < 2:
-            raise ValidationError(_("Assign at least two reviewers."), code="too_few")
+        reviewing.check_reviewers(reviewers, lead)
         lead = lead or reviewers[0]
-        if lead not in reviewers:
-            raise ValidationError(_("The lead reviewer must be one of the reviewers."), code="lead")
         for reviewer in reviewers:
             _assign(step.record, reviewer=reviewer, is_lead=reviewer == lead, user=user, at=step.at)
     return step.record
@@ -314,20 +312,13 @@ def assignment_declare(*, assignment_id: int, user: User, conflict: bool, note: 
     """The reviewer declares whether they have a conflict of interest; a conflict withdraws the assignment."""
     now = at or timezone.now()
     assignment = ReviewerAssignment.objects.select_for_update(of=("self",)).get(pk=assignment_id)
-    if assignment.reviewer_id != user.pk:
-        raise PermissionDenied
-    if assignment.withdrawn_at or assignment.no_conflict_declared_at:
-        raise ValidationError(_("You have already made your declaration."), code="declared")
+    reviewing.check_may_declare(assignment, user)
     application = APPLICATIONS.lock(assignment.application_id)
     if application.status != A.UNDER_REVIEW:
         raise ValidationError(_("This application is no longer under review."), code="state")
+    reviewing.declare(assignment, conflict=conflict, note=note, at=now)
     if not conflict:
-        assignment.no_conflict_declared_at = now
-        assignment.save()
         return assignment
-    assignment.withdrawn_at = now
-    assignment.withdrawn_reason = note.strip()
-    assignment.save()
     APPLICATIONS.record(application, action="conflict", user=user, note=note.strip(), at=now)
     notify(
         recipients=[assignment.assigned_by],
@@ -358,36 +349,23 @@ def review_save(
     now = at or timezone.now()
     # The assignment first, then the application: the order every step that takes both follows.
     assignment = ReviewerAssignment.objects.select_for_update(of=("self",)).get(pk=assignment_id)
-    if assignment.reviewer_id != user.pk or assignment.withdrawn_at:
-        raise PermissionDenied
-    if not assignment.no_conflict_declared_at:
-        raise ValidationError(_("Declare that you have no conflict of interest first."), code="declare")
+    reviewing.check_may_score(assignment, user)
     application = APPLICATIONS.lock(assignment.application_id)
     if application.status != A.UNDER_REVIEW:
         raise ValidationError(_("This application is no longer under review."), code="state")
     review = Review.objects.filter(assignment=assignment).first()
-    if review and review.submitted_at:
-        raise ValidationError(_("A submitted review cannot be changed."), code="locked")
+    reviewing.check_not_submitted(review)
     categories = list(application.cycle.rubric.categories.all())
-    for category in categories:
-        value = scores.get(category.code)
-        if value is None and submit:
-            raise ValidationError(_("Score every category before submitting."), code="incomplete")
-        if value is not None and not 0 <= value <= category.max_points:
-            raise ValidationError(
-                _("%(category)s takes 0 to %(max)s points."),
-                code="range",
-                params={"category": category.name, "max": category.max_points},
-            )
-    if submit and recommendation not in Review.Recommendation.values:
-        raise ValidationError(_("Choose a recommendation before submitting."), code="recommendation")
+    total = reviewing.checked_total(
+        categories, scores, submit=submit, recommendation=recommendation, choices=Review.Recommendation.values
+    )
     revision = application.revisions.order_by("-number").first()
     if review is None:
         review = Review(assignment=assignment, revision=revision)
     review.revision = revision
     review.comment = comment
     review.recommendation = recommendation or ""
-    review.total = sum(scores.get(c.code) or 0 for c in categories)
+    review.total = total
     review.submitted_at = now if submit else None
     review.save()
     for category in categories:

@@ -117,8 +117,12 @@ def test_it_restores_the_reference_rows_the_migrations_made():
     rubric = Rubric.objects.get(name="GB/T 19580-2012 卓越绩效评价准则", version=1)
     assert sum(rubric.categories.values_list("max_points", flat=True)) == 1000
     reviewer = Group.objects.get(name="reviewer")
-    # The restored group gets the permissions the migrations gave it: the award and attachment ones.
-    assert set(reviewer.permissions.values_list("codename", flat=True)) == {"review_application", "view_attachment"}
+    # The restored group gets the permissions the migrations gave it: the award, selection and attachment ones.
+    assert set(reviewer.permissions.values_list("codename", flat=True)) == {
+        "review_application",
+        "review_nomination",
+        "view_attachment",
+    }
 
 
 def test_it_keeps_what_an_administrator_changed_in_the_reference_rows():

@@ -85,6 +85,10 @@ PAGES: list[Page] = [
     Page("benchmarking campaign", "/assistance/benchmarking/{campaign}/"),
     Page("benchmarking participant", "/assistance/benchmarking/participants/{participation}/"),
     Page("benchmarking report", "/reports/benchmarking/"),
+    Page("patent selections", "/assistance/patents/"),
+    Page("patent nominations", "/assistance/patents/nominations/"),
+    Page("patent nomination detail", "/assistance/patents/nominations/{nomination}/"),
+    Page("patent results", "/assistance/patents/results/", role="inspector"),
 ]
 
 
@@ -154,6 +158,13 @@ def _participation(who: SimpleNamespace):
     return rows.values_list("pk", flat=True).first()
 
 
+def _nomination(who: SimpleNamespace):
+    """The newest 专利伯乐 nomination the manager sees."""
+    from assistance.patents.selectors import visible_nominations
+
+    return visible_nominations(user=who.manager).order_by("-pk").values_list("pk", flat=True).first()
+
+
 RESOLVERS: dict[str, Callable[[SimpleNamespace], object]] = {
     "category": _category,
     "ticket": _ticket,
@@ -164,4 +175,5 @@ RESOLVERS: dict[str, Callable[[SimpleNamespace], object]] = {
     "region": _region,
     "campaign": _campaign,
     "participation": _participation,
+    "nomination": _nomination,
 }
