@@ -277,3 +277,4 @@ class SpreadsheetImportAdmin(ReadOnlyAdmin):
 # The award and inbox pages of admin live with the awards and the notifications.
 from .awards import admin as award_admin  # noqa: E402, F401
 from .notifications import admin as notification_admin  # noqa: E402, F401
+from .plans import admin as plan_admin  # noqa: E402, F401

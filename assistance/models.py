@@ -576,3 +576,4 @@ class SpreadsheetImport(models.Model):
 # The award and notification models live in their own packages; importing them here registers them with the app.
 from .awards import models as award_models  # noqa: E402, F401
 from .notifications import models as notification_models  # noqa: E402, F401
+from .plans import models as plan_models  # noqa: E402, F401

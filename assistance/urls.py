@@ -3,6 +3,7 @@ from django.urls import include, path
 from . import views
 from .awards import urls as awards_urls
 from .notifications import urls as notification_urls
+from .plans import urls as plan_urls
 
 app_name = "assistance"
 urlpatterns = [
@@ -33,4 +34,5 @@ urlpatterns = [
     path("imports/<uuid:token>/confirm/", views.import_confirm, name="import-confirm"),
     path("awards/", include(awards_urls)),
     path("inbox/", include(notification_urls)),
+    path("plans/", include(plan_urls)),
 ]

@@ -18,6 +18,7 @@ NAVIGATION = [
         ("assistance.view_awardapplication", "assistance.review_application"),
         False,
     ),
+    (_("Plans"), "assistance:plan-list", ("assistance.view_plan",), False),
     (_("Reports"), "reports:home", ("clusters.view_cluster",), False),
     (_("Administration"), "admin:index", (), True),
 ]

@@ -13,6 +13,7 @@ from django.db import transaction
 
 from assistance import seeding as assistance_seeding
 from assistance.awards import seeding as award_seeding
+from assistance.plans import seeding as plan_seeding
 from clusters import seeding
 
 
@@ -73,10 +74,12 @@ class Command(BaseCommand):
                     report = seeding.reference_load()
                     assistance_seeding.reference_load(report=report)
                     award_seeding.reference_load(report=report)
+                    plan_seeding.reference_load(report=report)
                 else:
                     report = seeding.seeds_load(demo_users=demo_users, with_samples=with_samples)
                     assistance_seeding.seeds_load(report=report)
                     award_seeding.seeds_load(report=report)
+                    plan_seeding.seeds_load(report=report)
         except seeding.SeedError as error:
             raise CommandError(str(error)) from error
 
