@@ -75,7 +75,12 @@ class MeasureForm(SubmitOnceForm, forms.ModelForm):
 
 class ProgressForm(SubmitOnceForm):
     date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
-    note = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    note = forms.CharField(
+        label=_("Progress"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        error_messages={"required": _("Write what was done.")},
+    )
     status = forms.ChoiceField(label=_("Status after"), choices=Status.choices)
 
     def __init__(self, *args, measure: Measure, **kwargs):
