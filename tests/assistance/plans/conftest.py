@@ -1,7 +1,5 @@
 """Fixtures of the plan and chain tests: a city plan, a county plan of 迁安市, and a county manager."""
 
-import datetime
-
 import pytest
 from django.utils import timezone
 

@@ -272,9 +272,7 @@ def test_a_plan_with_a_false_file_or_backwards_dates_is_refused(client_for, mana
     assert not Plan.objects.exists()
 
 
-def test_a_manager_cannot_make_a_plan_for_a_region_outside_their_jurisdiction(
-    client_for, county_manager, other_county
-):
+def test_a_manager_cannot_make_a_plan_for_a_region_outside_their_jurisdiction(client_for, county_manager, other_county):
     client = client_for(county_manager)
     url = reverse("assistance:plan-create")
     data = {"submission_token": _token(client.get(url)), "region": other_county.pk, "title": "越权方案"}
@@ -309,7 +307,9 @@ def test_bad_list_parameters_never_give_a_500(client_for, manager, city_plan, qu
 def test_the_measure_list_downloads_with_its_filters(client_for, manager, city_plan):
     MeasureFactory(plan=city_plan, title="甲", status="done")
     MeasureFactory(plan=city_plan, title="乙")
-    rows = download_rows(client_for(manager).get(reverse("assistance:measure-list"), {"status": "done", "export": "csv"}))
+    rows = download_rows(
+        client_for(manager).get(reverse("assistance:measure-list"), {"status": "done", "export": "csv"})
+    )
     assert [row[2] for row in rows[1:]] == ["甲"]
 
 
