@@ -81,6 +81,10 @@ PAGES: list[Page] = [
     Page("search, inspector", "/search/", role="inspector", query=f"q={quote('检定')}"),
     Page("application list", "/assistance/awards/applications/"),
     Page("award home", "/assistance/awards/"),
+    Page("plan list", "/assistance/plans/"),
+    Page("plan detail", "/assistance/plans/{plan}/"),
+    Page("measure list overdue", "/assistance/plans/measures/", query="overdue=true"),
+    Page("chain page", "/assistance/plans/chains/{chain_cluster}/"),
 ]
 
 
@@ -136,6 +140,21 @@ def _team(who: SimpleNamespace):
     return who.inspector.memberships.order_by("pk").values_list("team_id", flat=True).first()
 
 
+def _plan(who: SimpleNamespace):
+    """The manager's first plan (the seeds' 2020-2022 plan of the city)."""
+    from assistance.plans.selectors import visible_plans
+
+    return visible_plans(user=who.manager).order_by("pk").values_list("pk", flat=True).first()
+
+
+def _chain_cluster(who: SimpleNamespace):
+    """The first cluster the manager sees that has a chain recorded."""
+    from clusters.selectors import visible_clusters
+
+    clusters = visible_clusters(user=who.manager).filter(chain_links__isnull=False)
+    return clusters.order_by("name").values_list("pk", flat=True).first()
+
+
 RESOLVERS: dict[str, Callable[[SimpleNamespace], object]] = {
     "category": _category,
     "ticket": _ticket,
@@ -144,4 +163,6 @@ RESOLVERS: dict[str, Callable[[SimpleNamespace], object]] = {
     "enterprise": _enterprise,
     "team": _team,
     "region": _region,
+    "plan": _plan,
+    "chain_cluster": _chain_cluster,
 }
