@@ -67,3 +67,13 @@ class ChainProjectAdmin(AuditedAdmin):
     search_fields = ("title", "link__name")
     list_select_related = ("link", "measure")
     raw_id_fields = ("link", "measure")
+
+
+@admin.register(MeasureProgress)
+class MeasureProgressAdmin(AuditedAdmin):
+    readonly_fields = ("created_at",)
+    list_display = ("date", "measure", "status", "author")
+    list_filter = ("status",)
+    search_fields = ("note", "measure__title")
+    list_select_related = ("measure", "author")
+    raw_id_fields = ("measure", "author")
