@@ -12,6 +12,7 @@ class AssistanceConfig(AppConfig):
         ("assistance.migrations.0002_reference_data_and_permissions", "forwards"),
         ("assistance.migrations.0004_award_reference_data", "forwards"),
         ("assistance.migrations.0015_grant_import_to_managers", "forwards"),
+        ("assistance.migrations.0020_grant_plan_and_chain_permissions", "forwards"),
     ]
 
     def ready(self) -> None:
@@ -20,3 +21,7 @@ class AssistanceConfig(AppConfig):
         from .panels import register_panels
 
         register_panels()
+
+        from .plans.panels import register_panels as register_plan_panels
+
+        register_plan_panels()

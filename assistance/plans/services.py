@@ -5,6 +5,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusters.models import Cluster, User
@@ -70,7 +71,7 @@ def measure_save(*, user: User, plan: Plan, data: dict, measure: Measure | None 
     if before is not None and before != measure.status:
         MeasureProgress.objects.create(
             measure=measure,
-            date=datetime.date.today(),
+            date=timezone.localdate(),
             note=_("Status changed on editing the measure."),
             status=measure.status,
             author=user,

@@ -185,3 +185,9 @@ def test_a_link_enterprises_history_is_kept(cluster, enterprise):
     link = ChainLinkFactory(cluster=cluster)
     link.enterprises.add(enterprise)
     assert link.history.count() >= 2
+
+
+def test_the_clusters_page_shows_its_chain_with_the_weak_links(client_for, inspector, cluster, chain):
+    page = client_for(inspector).get(reverse("clusters:cluster-detail", args=[cluster.pk])).content.decode()
+    assert "2021年：3个链环，其中短板弱项1个" in page
+    assert reverse("assistance:chain-detail", args=[cluster.pk]) in page
