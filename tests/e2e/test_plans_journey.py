@@ -7,6 +7,7 @@ from django.urls import reverse
 from assistance.plans.models import Measure, MeasureProgress, Plan
 from clusters.models import Cluster
 from tests.e2e.conftest import sign_in
+from tests.e2e.test_content_security_policy import _visit_all, violations  # noqa: F401 - a fixture
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -52,3 +53,24 @@ def test_the_cluster_report_draws_the_steel_chain_beside_its_table(seeded, page)
     assert diagram.bounding_box()["width"] > 300
     assert "（示例）钢材深加工" in page.locator("#chain-links").inner_text()
     assert "（示例）电工钢等高端板材" in page.locator(".chain-change").inner_text()  # the weak link fixed in 2021
+
+
+def test_the_plan_and_chain_pages_load_without_a_policy_violation(seeded, page, violations):  # noqa: F811
+    plan = Plan.objects.get(title=PLAN)
+    measure = Measure.objects.get(title=MEASURE)
+    cluster = Cluster.objects.get(name="迁安市钢铁产业集群")
+    paths = [
+        reverse("assistance:plan-list"),
+        reverse("assistance:plan-detail", args=[plan.pk]),
+        reverse("assistance:plan-create"),
+        reverse("assistance:plan-update", args=[plan.pk]),
+        reverse("assistance:measure-list"),
+        reverse("assistance:measure-detail", args=[measure.pk]),
+        reverse("assistance:measure-create", args=[plan.pk]),
+        reverse("assistance:measure-update", args=[measure.pk]),
+        reverse("assistance:chain-detail", args=[cluster.pk]),
+        reverse("assistance:chain-link-create", args=[cluster.pk]) + "?year=2021",
+        reverse("assistance:chain-project-create", args=[cluster.pk]) + "?year=2021",
+    ]
+    sign_in(page, seeded.url, "manager_tangshan")
+    _visit_all(page, seeded.url, paths, violations)
