@@ -282,3 +282,4 @@ from .awards import admin as award_admin  # noqa: E402, F401
 from .benchmarking import admin as benchmarking_admin  # noqa: E402, F401
 from .notifications import admin as notification_admin  # noqa: E402, F401
 from .patents import admin as patent_admin  # noqa: E402, F401
+from .plans import admin as plan_admin  # noqa: E402, F401

@@ -14,6 +14,7 @@ class AssistanceConfig(AppConfig):
         ("assistance.migrations.0015_grant_import_to_managers", "forwards"),
         ("assistance.migrations.0021_grant_benchmarking_permissions", "forwards"),
         ("assistance.migrations.0023_patent_selection_permissions", "forwards"),
+        ("assistance.migrations.0025_grant_plan_and_chain_permissions", "forwards"),
     ]
 
     def ready(self) -> None:
@@ -22,3 +23,7 @@ class AssistanceConfig(AppConfig):
         from .panels import register_panels
 
         register_panels()
+
+        from .plans.panels import register_panels as register_plan_panels
+
+        register_plan_panels()

@@ -584,3 +584,4 @@ from .awards import models as award_models  # noqa: E402, F401
 from .benchmarking import models as benchmarking_models  # noqa: E402, F401
 from .notifications import models as notification_models  # noqa: E402, F401
 from .patents import models as patent_models  # noqa: E402, F401
+from .plans import models as plan_models  # noqa: E402, F401

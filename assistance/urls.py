@@ -5,6 +5,7 @@ from .awards import urls as awards_urls
 from .benchmarking import urls as benchmarking_urls
 from .notifications import urls as notification_urls
 from .patents import urls as patents_urls
+from .plans import urls as plan_urls
 
 app_name = "assistance"
 urlpatterns = [
@@ -37,4 +38,5 @@ urlpatterns = [
     path("benchmarking/", include(benchmarking_urls)),
     path("patents/", include(patents_urls)),
     path("inbox/", include(notification_urls)),
+    path("plans/", include(plan_urls)),
 ]

@@ -25,6 +25,7 @@ NAVIGATION = [
         ("assistance.view_nomination", "assistance.review_nomination"),
         False,
     ),
+    (_("Plans"), "assistance:plan-list", ("assistance.view_plan",), False),
     (_("Reports"), "reports:home", ("clusters.view_cluster",), False),
     (_("Administration"), "admin:index", (), True),
 ]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from assistance.awards.models import AwardApplication
 from assistance.awards.selectors import application_list, reviews_due
 from assistance.models import Ticket
+from assistance.plans.selectors import DUE_SOON_DAYS, measures_needing_attention
 from assistance.selectors import ticket_list, visible_tickets, visible_trainings, visible_visits
 from clusters.models import Cluster, Honour, User
 from clusters.periods import within_days
@@ -113,6 +114,22 @@ def manager_dashboard(user: User) -> dict:
         **figures,
         "links": links,
         "overdue_tickets": ticket_list(user=user).filter(Ticket.overdue_q(now)).order_by("due_at")[:10],
+        "measures": measures_box(user),
+    }
+
+
+def measures_box(user: User) -> dict:
+    """The plans' measures due within DUE_SOON_DAYS days or overdue, in the jurisdiction: how many (linking to the
+    measure list filtered the same way) and the first ten, soonest first."""
+    today = timezone.localdate()
+    due_by = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    # The box names each measure's plan; the clusters the lists show are not read here.
+    measures = measures_needing_attention(user=user, today=today).prefetch_related(None)
+    return {
+        "count": measures.count(),
+        "rows": list(measures[:10]),
+        "url": list_url("assistance:measure-list", due_by=_day(due_by)),
+        "days": DUE_SOON_DAYS,
     }
 
 

@@ -3,11 +3,12 @@ from operator import itemgetter
 
 from django.conf import settings
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import BadRequest
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from assistance.awards.models import AwardApplication
@@ -18,7 +19,9 @@ from config.freshness import kept
 from config.pagination import paginate
 
 from . import benchmarking, dashboards
+from .chain_diagram import ChainBox, chain_diagram
 from .charts import Series, bar_chart, line_chart
+from .cluster_report import chain_report
 from .cluster_report import cluster_report as build_cluster_report
 from .forms import PeriodForm, SummaryForm, YearForm
 from .models import ExportFile
@@ -123,7 +126,12 @@ def cluster_report(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: build_cluster_report(cluster, request.user),
     )
     rows = report["rows"]
+    chain = _chain_context(request, cluster)
     if fmt := export_requested(request):
+        if request.GET.get("table") == "chain" and chain:
+            return export_response(
+                fmt, chain["chain"]["links"], CHAIN_COLUMNS, stem="cluster-chain", title=cluster.name
+            )
         if request.GET.get("table") == "categories":
             columns = [
                 Column(_("Year"), itemgetter("year")),
@@ -158,8 +166,61 @@ def cluster_report(request: HttpRequest, pk: int) -> HttpResponse:
             title=_("The bureau's work per year"),
             width=CLUSTER_CHART_WIDTH,
         ),
+        **(chain or {}),
     }
     return render(request, "reports/cluster_report.html", context)
+
+
+CHAIN_COLUMNS = [
+    Column(gettext_lazy("Segment"), "get_segment_display"),
+    Column(gettext_lazy("Link"), "name"),
+    Column(gettext_lazy("Weak link"), "weak"),
+    Column(gettext_lazy("Note"), "note"),
+    Column(gettext_lazy("Enterprises"), "enterprise_count"),
+    Column(gettext_lazy("Projects"), lambda link: "、".join(str(p) for p in link.projects.all())),
+]
+
+
+def _chain_context(request: HttpRequest, cluster) -> dict | None:
+    """The cluster's chain for the report, of the year `?chain_year=` asks for (the latest by default), with its
+    diagram; None for a user who may not see chains. A year that is not one gives 400."""
+    if not request.user.has_perm("assistance.view_chainlink"):
+        return None
+    year = None
+    if raw := request.GET.get("chain_year"):
+        try:
+            year = int(raw)
+        except ValueError:
+            raise BadRequest(_("The year must be a whole number from 2000 to 2100.")) from None
+        if not 2000 <= year <= 2100:
+            raise BadRequest(_("The year must be a whole number from 2000 to 2100."))
+    chain = chain_report(cluster, request.user, year)
+    boxes = [
+        (
+            label,
+            [
+                ChainBox(
+                    link.name,
+                    ngettext("%(count)d enterprise", "%(count)d enterprises", link.enterprise_count)
+                    % {"count": link.enterprise_count},
+                    link.weak,
+                )
+                for link in links
+            ],
+        )
+        for _segment, label, links in chain["columns"]
+    ]
+    diagram = (
+        chain_diagram(
+            boxes,
+            title=_("Industrial chain in %(year)s") % {"year": chain["year"]},
+            weak_label=_("Weak link"),
+            width=CLUSTER_CHART_WIDTH,
+        )
+        if chain["links"]
+        else None
+    )
+    return {"chain": chain, "chain_diagram": diagram, "change": chain["change"]}
 
 
 # The widths the charts are laid out for: their columns at 1366 px (half the page for the cluster report's, seven

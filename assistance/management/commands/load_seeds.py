@@ -15,6 +15,7 @@ from assistance import seeding as assistance_seeding
 from assistance.awards import seeding as award_seeding
 from assistance.benchmarking import seeding as benchmarking_seeding
 from assistance.patents import seeding as patent_seeding
+from assistance.plans import seeding as plan_seeding
 from clusters import seeding
 
 
@@ -77,12 +78,14 @@ class Command(BaseCommand):
                     award_seeding.reference_load(report=report)
                     benchmarking_seeding.reference_load(report=report)
                     patent_seeding.reference_load(report=report)
+                    plan_seeding.reference_load(report=report)
                 else:
                     report = seeding.seeds_load(demo_users=demo_users, with_samples=with_samples)
                     assistance_seeding.seeds_load(report=report)
                     award_seeding.seeds_load(report=report)
                     benchmarking_seeding.seeds_load(report=report)
                     patent_seeding.seeds_load(report=report)
+                    plan_seeding.seeds_load(report=report)
         except seeding.SeedError as error:
             raise CommandError(str(error)) from error
 

@@ -89,6 +89,10 @@ PAGES: list[Page] = [
     Page("patent nominations", "/assistance/patents/nominations/"),
     Page("patent nomination detail", "/assistance/patents/nominations/{nomination}/"),
     Page("patent results", "/assistance/patents/results/", role="inspector"),
+    Page("plan list", "/assistance/plans/"),
+    Page("plan detail", "/assistance/plans/{plan}/"),
+    Page("measure list overdue", "/assistance/plans/measures/", query="overdue=true"),
+    Page("chain page", "/assistance/plans/chains/{chain_cluster}/"),
 ]
 
 
@@ -165,6 +169,21 @@ def _nomination(who: SimpleNamespace):
     return visible_nominations(user=who.manager).order_by("-pk").values_list("pk", flat=True).first()
 
 
+def _plan(who: SimpleNamespace):
+    """The manager's first plan (the seeds' 2020-2022 plan of the city)."""
+    from assistance.plans.selectors import visible_plans
+
+    return visible_plans(user=who.manager).order_by("pk").values_list("pk", flat=True).first()
+
+
+def _chain_cluster(who: SimpleNamespace):
+    """The first cluster the manager sees that has a chain recorded."""
+    from clusters.selectors import visible_clusters
+
+    clusters = visible_clusters(user=who.manager).filter(chain_links__isnull=False)
+    return clusters.order_by("name").values_list("pk", flat=True).first()
+
+
 RESOLVERS: dict[str, Callable[[SimpleNamespace], object]] = {
     "category": _category,
     "ticket": _ticket,
@@ -176,4 +195,6 @@ RESOLVERS: dict[str, Callable[[SimpleNamespace], object]] = {
     "campaign": _campaign,
     "participation": _participation,
     "nomination": _nomination,
+    "plan": _plan,
+    "chain_cluster": _chain_cluster,
 }
