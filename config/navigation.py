@@ -20,6 +20,7 @@ NAVIGATION = [
     ),
     (_("Reports"), "reports:home", ("clusters.view_cluster",), False),
     (_("Administration"), "admin:index", (), True),
+    (_("Help"), "help", (), False),
 ]
 
 
