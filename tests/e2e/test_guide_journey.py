@@ -49,7 +49,11 @@ def test_an_inspector_puts_a_ticket_on_hold_for_the_enterprise_and_resumes_it_on
     seeded, page, inspector, shougang, team
 ):
     ticket = TicketFactory(
-        enterprise=shougang, title="计量器具送检资料待企业补充", status=Ticket.Status.ASSIGNED, team=team, assignee=inspector
+        enterprise=shougang,
+        title="计量器具送检资料待企业补充",
+        status=Ticket.Status.ASSIGNED,
+        team=team,
+        assignee=inspector,
     )
     ticket_start(ticket_id=ticket.pk, user=inspector)
     sign_in(page, seeded.url, "inspector_qianan", reverse("assistance:ticket-detail", args=[ticket.pk]), PHONE)
@@ -76,14 +80,18 @@ def test_an_inspector_attaches_a_photo_to_a_visit_and_an_iphone_photo_is_refused
     photo = page.screenshot(type="jpeg", quality=60)  # a real JPEG, as a phone's camera writes
     upload = page.locator("form:has(input[type=file][name=file])")
 
-    upload.locator("input[type=file]").set_input_files({"name": "IMG_0412.HEIC", "mimeType": "image/heic", "buffer": photo})
+    upload.locator("input[type=file]").set_input_files(
+        {"name": "IMG_0412.HEIC", "mimeType": "image/heic", "buffer": photo}
+    )
     _submit(page, upload)
     refusal = page.locator(".alert-danger, .invalid-feedback")
     assert "HEIC" in refusal.first.inner_text()
     guide_shot(page, "inspector-upload-heic-phone", show=refusal)
 
     upload = page.locator("form:has(input[type=file][name=file])")
-    upload.locator("input[type=file]").set_input_files({"name": "计量器具台账.jpg", "mimeType": "image/jpeg", "buffer": photo})
+    upload.locator("input[type=file]").set_input_files(
+        {"name": "计量器具台账.jpg", "mimeType": "image/jpeg", "buffer": photo}
+    )
     _submit(page, upload)
     thumb = page.locator("img.attachment-thumb")
     assert thumb.count() == 1
@@ -100,13 +108,15 @@ def test_an_inspector_records_a_training(seeded, page, inspector):
     page.fill("[name=attendee_count]", "36")
     guide_shot(page, "inspector-training-form")
     with page.expect_navigation():
-        page.locator("form [type=submit]").first.click()
+        page.locator("main form [type=submit]").first.click()
     assert re.search(r"/assistance/trainings/\d+/$", urlsplit(page.url).path)
     training = Training.objects.get(title="能源计量器具管理培训")
     assert (training.attendee_count, training.region_id) == (36, inspector.jurisdiction_id)
 
 
-def test_the_dashboards_lead_to_the_work_and_the_manager_to_the_overdue_tickets(seeded, page, inspector, shougang, team):
+def test_the_dashboards_lead_to_the_work_and_the_manager_to_the_overdue_tickets(
+    seeded, page, inspector, shougang, team
+):
     overdue = TicketFactory(
         enterprise=shougang,
         title="能源计量器具检定周期与送检机构选择咨询",

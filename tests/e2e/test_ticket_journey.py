@@ -100,7 +100,14 @@ def test_a_metrology_ticket_raised_on_a_visit_is_assigned_worked_and_closed(seed
 
     # The 唐山 manager, at a desk, gives the ticket to the inspector's team and to the inspector.
     sign_in(page, base, "manager_tangshan", ticket_path, DESKTOP)
-    _act(page, "assign", shot="manager-assign-ticket", team=str(team.pk), assignee=inspector.display_name, note="请迁安组跟进。")
+    _act(
+        page,
+        "assign",
+        shot="manager-assign-ticket",
+        team=str(team.pk),
+        assignee=inspector.display_name,
+        note="请迁安组跟进。",
+    )
     ticket.refresh_from_db()
     assert (ticket.status, ticket.team, ticket.assignee) == (Ticket.Status.ASSIGNED, team, inspector)
 
@@ -108,7 +115,12 @@ def test_a_metrology_ticket_raised_on_a_visit_is_assigned_worked_and_closed(seed
     sign_in(page, base, "inspector_qianan", ticket_path, PHONE)
     assert page.locator("form[data-action=assign]").count() == 0
     _act(page, "start", shot="inspector-ticket-start-phone")
-    _act(page, "resolve", shot="inspector-ticket-resolve-phone", resolution="已协助企业建立计量器具台账并联系唐山市计量测试所完成检定。")
+    _act(
+        page,
+        "resolve",
+        shot="inspector-ticket-resolve-phone",
+        resolution="已协助企业建立计量器具台账并联系唐山市计量测试所完成检定。",
+    )
     ticket.refresh_from_db()
     assert ticket.status == Ticket.Status.RESOLVED
     assert page.locator("form[data-action=close]").count() == 0
