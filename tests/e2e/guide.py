@@ -2,7 +2,7 @@
 
 `guide_shot(page, "name")` writes docs/guide/screens/name.png, the picture the guide's sources name as
 `screens/name.png`; running the journeys refreshes every picture. tests/config/test_guide.py reads the
-`guide_shot(page, "name")` calls of tests/e2e/*.py and fails when the guide names a picture no journey
+`guide_shot(page, "name")` calls (and `shot="name"` arguments) of tests/e2e/*.py and fails when the guide names a picture no journey
 takes, so keep the name a literal string.
 """
 
