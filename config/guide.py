@@ -142,7 +142,23 @@ class _GuideTree(Treeprocessor):
             return
         self.found["images"].append(match["name"])
         element.set("src", reverse("help-screen", args=[match["name"]]))
+        size = png_size(SCREENS_DIR / f"{match['name']}.png")
+        if size:  # the page keeps its layout while pictures load, so a link to a section lands on it
+            element.set("width", str(size[0]))
+            element.set("height", str(size[1]))
         element.set("class", "guide-shot")
+
+
+def png_size(path: Path) -> tuple[int, int] | None:
+    """A PNG's width and height, from its header."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(24)
+    except OSError:
+        return None
+    if len(head) < 24 or head[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
 
 
 class _GuideExtension(Extension):
