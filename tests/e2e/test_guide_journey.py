@@ -189,7 +189,6 @@ def test_the_question_mark_opens_the_part_of_the_guide_about_the_page(seeded, pa
     page.locator("#main-nav a", has_text="帮助").click()
     page.wait_for_url(f"**{reverse('help')}")
     assert page.locator("article h1").count() == 1
-    guide_shot(page, "guide-index")
 
 
 def test_the_whole_guide_prints_on_a4_without_navigation_each_role_on_new_sheets(seeded, page):
