@@ -438,3 +438,8 @@ def test_the_question_mark_costs_no_query(client_for, manager):
     finally:
         guide.HELP_TOPICS["assistance:cycle-list"] = guide_topics
     assert len(with_link) == len(without_link)
+
+
+def test_every_picture_in_the_screens_folder_is_shown_by_the_guide():
+    shown = {name for page, language in EVERY_SOURCE for name in guide.render_page(page, language).images}
+    assert guide.screen_names() - shown == set()
