@@ -42,6 +42,13 @@ SCREEN_LINK = re.compile(r"^screens/(?P<name>[a-z0-9][a-z0-9-]*)\.png$")
 HELP_TOPICS: dict[str, dict[str, str]] = {
     "home": {"manager": "manager-start", "reviewer": "reviewer-start", "default": "inspector-start"},
     "assistance:home": {"manager": "manager-start", "default": "inspector-start"},
+    "search": {"default": "inspector-start"},
+    "clusters:cluster-list": {"default": "inspector-start"},
+    "clusters:cluster-detail": {"manager": "manager-export-reports", "default": "inspector-start"},
+    "clusters:enterprise-list": {"manager": "admin-import-enterprises", "default": "inspector-start"},
+    "clusters:enterprise-detail": {"default": "inspector-start"},
+    "assistance:application-exception": {"default": "manager-award-cycle"},
+    "assistance:notification-preferences": {"default": "inspector-start"},
     "assistance:ticket-list": {"manager": "manager-overdue", "default": "inspector-work-ticket"},
     "assistance:ticket-detail": {"manager": "manager-assign-ticket", "default": "inspector-work-ticket"},
     "assistance:ticket-create": {"default": "inspector-ticket-from-visit"},
