@@ -28,6 +28,7 @@ NAVIGATION = [
     (_("Plans"), "assistance:plan-list", ("assistance.view_plan",), False),
     (_("Reports"), "reports:home", ("clusters.view_cluster",), False),
     (_("Administration"), "admin:index", (), True),
+    (_("Help"), "help", (), False),
 ]
 
 

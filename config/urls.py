@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy
 from django.views.i18n import set_language
 
-from config import health, search
+from config import guide, health, search
 from config.api import api_urls
 from config.signin import AdminSignInForm, QueuedPasswordResetForm, SignInForm
 from reports import views as report_views
@@ -20,6 +20,10 @@ urlpatterns = [
     path("assistance/", include("assistance.urls")),
     path("reports/", include("reports.urls")),
     path("search/", search.search_page, name="search"),
+    path("help/", guide.guide_page, name="help"),
+    path("help/print/", guide.guide_print, name="help-print"),
+    path("help/screens/<str:name>.png", guide.guide_screen, name="help-screen"),
+    path("help/<slug:page>/", guide.guide_page, name="help-page"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=SignInForm),

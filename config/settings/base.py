@@ -75,6 +75,7 @@ TEMPLATES = [
                 "config.navigation.inbox_badge",
                 "config.search.search_box",
                 "config.navigation.bureau",
+                "config.guide.help_link",
             ],
         },
     },

@@ -12,10 +12,11 @@ from django.utils import timezone
 from assistance.awards.models import AwardApplication, AwardCycle, AwardProgramme, Review, Rubric
 from clusters.models import Honour, Region, User
 from tests.e2e.conftest import pick, sign_in
+from tests.e2e.guide import guide_shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-DESKTOP = {"width": 1280, "height": 900}
+DESKTOP = {"width": 1366, "height": 900}
 ENTERPRISE = "首钢智新迁安电磁材料有限公司"
 RUBRIC = "GB/T 19580-2012 卓越绩效评价准则"
 SELF_ASSESSMENT = "公司以卓越绩效模式为框架，取向硅钢产品质量持续提升，顾客满意度逐年提高。"
@@ -61,11 +62,16 @@ def _submit(page, button):
 def _review(page, base_url, username, scores, recommendation):
     """A reviewer declares no conflict, reads the self-assessment, scores every category and submits."""
     sign_in(page, base_url, username, reverse("assistance:award-home"), DESKTOP)
+    first = username == "reviewer"  # the guide's pictures are the first reviewer's
+    if first:
+        guide_shot(page, "reviewer-home")
     page.locator("a[href*='/awards/reviews/']", has_text=ENTERPRISE).click()
     page.wait_for_url(re.compile(r"/awards/reviews/\d+/$"))
     # Before declaring, the reviewer does not see the application.
     assert SELF_ASSESSMENT not in page.content()
     page.check("input[name=conflict][value=no]")
+    if first:
+        guide_shot(page, "reviewer-declare")
     _submit(page, page.locator("form:has(input[name=conflict]) button[type=submit]"))
 
     assert SELF_ASSESSMENT in page.content()
@@ -78,10 +84,14 @@ def _review(page, base_url, username, scores, recommendation):
         assert total.inner_text() == str(running)
     page.fill("textarea[name=comment]", f"{username}：领导、战略与结果部分证据充分。")
     page.select_option("select[name=recommendation]", recommendation)
+    if first:
+        guide_shot(page, "reviewer-score", show=page.locator("#review-form button[name=submit]"))
     _submit(page, page.locator("#review-form button[name=submit]"))
     # The submitted review is locked and shows the reviewer's own total.
     assert page.locator("#review-form").count() == 0
     assert page.locator("#my-review tr.fw-bold").inner_text().split()[-3] == str(running)
+    if first:
+        guide_shot(page, "reviewer-submitted")
     return running
 
 
@@ -114,6 +124,7 @@ def test_a_provincial_quality_award_application_is_reviewed_and_approved(seeded,
     accept = page.locator("form[data-step=accept]")
     for reviewer in (first_reviewer, second_reviewer):
         pick(page, "form[data-step=accept] select[name=accept-reviewers]", reviewer.display_name)
+    guide_shot(page, "manager-accept-application", show=accept)
     _submit(page, accept.locator("button[type=submit]"))
     application.refresh_from_db()
     assert application.status == AwardApplication.Status.UNDER_REVIEW
@@ -140,7 +151,9 @@ def test_a_provincial_quality_award_application_is_reviewed_and_approved(seeded,
     totals = side_by_side.locator("tbody tr.fw-bold td").all_inner_texts()
     assert sorted(totals[:2]) == sorted([str(first_total), str(second_total)])
     approve = page.locator("form[data-step=approve]")
+    guide_shot(page, "manager-side-by-side", show=side_by_side)
     approve.locator("textarea[name=approve-reason]").fill("两位评审均建议授奖，得分在名额范围内。")
+    guide_shot(page, "manager-decide", show=approve)
     _submit(page, approve.locator("button[type=submit]"))
     application.refresh_from_db()
     assert application.status == AwardApplication.Status.APPROVED
@@ -152,3 +165,11 @@ def test_a_provincial_quality_award_application_is_reviewed_and_approved(seeded,
     honours = page.locator("#holdings li.list-group-item", has_text="河北省政府质量奖").filter(has_text=f"{cycle.year}")
     assert honours.count() == 1
     assert Honour.objects.filter(enterprise=application.enterprise, year=cycle.year, title="河北省政府质量奖").exists()
+
+    # The cycle's page and its report rank the application within the quota.
+    page.goto(f"{base}{reverse('assistance:cycle-detail', args=[cycle.pk])}")
+    assert ENTERPRISE in page.locator("main").inner_text()
+    guide_shot(page, "manager-cycle-detail")
+    page.goto(f"{base}{reverse('reports:award-cycle', args=[cycle.pk])}")
+    assert page.locator("a", has_text="Excel").count() >= 1
+    guide_shot(page, "manager-award-report")

@@ -16,6 +16,7 @@ from tests.assistance.awards.factories import AwardApplicationFactory
 from tests.assistance.factories import TicketFactory, VisitFactory
 from tests.assistance.spreadsheets import enterprise_row, enterprises_xlsx
 from tests.e2e.conftest import sign_in
+from tests.e2e.guide import guide_shot
 from tests.factories import make_credit_code
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -113,6 +114,7 @@ def test_a_manager_imports_enterprises_from_a_spreadsheet_only_once_it_has_no_er
     sign_in(page, seeded.url, "manager_tangshan", reverse("clusters:enterprise-list"), DESKTOP)
     page.locator("a", has_text="从表格导入").click()
     page.wait_for_url(f"**{reverse('assistance:import-start')}")
+    guide_shot(page, "admin-import-start")
 
     # The template downloads as a workbook.
     with page.expect_download() as caught:
@@ -136,6 +138,7 @@ def test_a_manager_imports_enterprises_from_a_spreadsheet_only_once_it_has_no_er
     assert wrong.locator("td").nth(1).inner_text() == "3"  # the spreadsheet's row number
     assert wrong.locator("td strong").first.inner_text() == "企业名称"  # the column at fault
     assert page.locator("form[action$='/confirm/']").count() == 0
+    guide_shot(page, "admin-import-errors", show=wrong)
     # Sending the confirmation anyway is refused.
     preview_url = page.url
     with page.expect_navigation():
@@ -158,6 +161,7 @@ def test_a_manager_imports_enterprises_from_a_spreadsheet_only_once_it_has_no_er
     # The corrected file goes in on confirmation.
     page.goto(f"{seeded.url}{reverse('assistance:import-start')}")
     _upload(page, enterprises_xlsx([enterprise_row("迁安新材料科技有限公司", new_code)]), "名单.xlsx")
+    guide_shot(page, "admin-import-preview")
     with page.expect_navigation():
         page.locator("form[action$='/confirm/'] button[type=submit]").click()
     assert urlsplit(page.url).path == reverse("clusters:enterprise-list")
@@ -212,6 +216,7 @@ def test_the_api_documentation_renders_from_the_site_alone(seeded, page):
 
 def test_the_programme_summary_downloads_as_a_word_document(seeded, page):
     sign_in(page, seeded.url, "manager_tangshan", reverse("reports:summary"), DESKTOP)
+    guide_shot(page, "manager-summary")
     with page.expect_download() as caught:
         page.locator("#summary-docx").click()
     download = caught.value

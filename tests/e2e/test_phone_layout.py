@@ -13,6 +13,7 @@ from assistance.models import SupportTeam, Ticket
 from clusters.models import Cluster, Enterprise, User
 from tests.assistance.factories import TicketFactory
 from tests.e2e.conftest import search_picker, sign_in
+from tests.e2e.guide import guide_shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -169,6 +170,7 @@ def test_a_ticket_card_shows_number_title_enterprise_status_and_due_on_a_phone(w
     assert badge["x"] + badge["width"] <= PHONE["width"]
     # The overdue card is marked as such.
     assert "table-danger" in card.get_attribute("class")
+    guide_shot(page, "inspector-ticket-card-phone")
 
 
 def test_on_a_desktop_the_lists_are_still_tables(work, page):

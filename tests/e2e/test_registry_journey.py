@@ -1,12 +1,13 @@
 import pytest
 
 from tests.e2e.conftest import sign_in
+from tests.e2e.guide import guide_shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_inspector_finds_the_provincial_quality_award_of_shougang_zhixin(seeded, page):
-    sign_in(page, seeded.url, "inspector_qianan")
+    sign_in(page, seeded.url, "inspector_qianan", viewport={"width": 1366, "height": 900})
     page.click("nav >> text=产业集群")
     page.wait_for_url("**/clusters/")
     assert page.locator("table").inner_text().count("产业集群") >= 1
@@ -19,6 +20,7 @@ def test_inspector_finds_the_provincial_quality_award_of_shougang_zhixin(seeded,
     honours = page.locator("#holdings li.list-group-item", has_text="河北省政府质量奖")
     assert honours.count() == 1
     assert "省政府质量奖" in honours.first.inner_text()
+    guide_shot(page, "inspector-enterprise")
 
 
 def test_the_navigation_works_on_a_phone_screen(seeded, page):
