@@ -6,7 +6,10 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from assistance.benchmarking.models import Participation, reached_q
 from assistance.models import SupportTeam, Ticket, Training, Visit
+from assistance.plans.models import Measure, MeasureQuerySet
+from assistance.plans.models import Status as MeasureStatus
 from clusters.models import (
     Cluster,
     Designation,
@@ -49,6 +52,38 @@ def _counts(queryset: QuerySet, field: str, values: dict[str, str]) -> dict[str,
     """One aggregate query: how many rows have each value of `field`."""
     aggregates = {key: Count("pk", filter=Q(**{field: value}), distinct=True) for key, value in values.items()}
     return queryset.aggregate(**aggregates)
+
+
+def _instruments(within: list[int], period: Period) -> dict:
+    """The plans' key measures and the benchmarking of the region and below, each in one query.
+
+    Measures of the plans in force during the period (done and overdue as of its last day); enterprises
+    taking part in benchmarking campaigns of the period's years, and how many reached their benchmark
+    (the outcome rule of assistance.benchmarking).
+    """
+    plans_in_force = Q(plan__region__in=within) & (
+        Q(plan__start_date__isnull=True) | Q(plan__start_date__lte=period.as_of)
+    )
+    if period.since:
+        plans_in_force &= Q(plan__end_date__isnull=True) | Q(plan__end_date__gte=period.since)
+    measures = Measure.objects.filter(plans_in_force).aggregate(
+        total=Count("pk"),
+        done=Count("pk", filter=Q(status=MeasureStatus.DONE)),
+        overdue=Count("pk", filter=MeasureQuerySet.overdue_q(period.as_of)),
+    )
+    years = Q(campaign__year__lte=period.as_of.year)
+    if period.since:
+        years &= Q(campaign__year__gte=period.since.year)
+    benchmarking = Participation.objects.filter(years, campaign__cluster__county__in=within).aggregate(
+        participants=Count("pk"), reached=Count("pk", filter=reached_q())
+    )
+    return {
+        "measures": measures["total"],
+        "measures_done": measures["done"],
+        "measures_overdue": measures["overdue"],
+        "benchmarking_enterprises": benchmarking["participants"],
+        "benchmarking_reached": benchmarking["reached"],
+    }
 
 
 def quality_summary(
@@ -123,6 +158,7 @@ def quality_summary(
     )
     return {
         "region": {"code": region.code, "name": region.name},
+        "instruments": _instruments(within, period),
         "as_of": as_of.isoformat(),
         "since": since.isoformat() if since else None,
         "key_regions": key,
@@ -230,6 +266,7 @@ def summary_paragraph(summary: dict, *, rounding: str | None = None) -> str:
     text = subject + "，".join(clauses) + "。"
     if any(actions):
         text += "市场监管部门" + "，".join(p for p in actions if p) + "。"
+    text += _instruments_sentence(summary["instruments"])
     as_of = datetime.date.fromisoformat(summary["as_of"])
     if summary["since"]:
         since = datetime.date.fromisoformat(summary["since"])
@@ -237,6 +274,26 @@ def summary_paragraph(summary: dict, *, rounding: str | None = None) -> str:
     else:
         text += f"（数据截至{as_of:%Y年%-m月%-d日}）"
     return text
+
+
+def _instruments_sentence(figures: dict) -> str:
+    """ "实施方案确定重点举措12项，已完成5项、逾期2项；组织8家企业开展对标达标，3家达到对标目标。" (zeros left out)."""
+    parts = []
+    if figures["measures"]:
+        done = [
+            _part(figures["measures_done"], "已完成%(n)s项"),
+            _part(figures["measures_overdue"], "逾期%(n)s项"),
+        ]
+        text = f"实施方案确定重点举措{figures['measures']}项"
+        if any(done):
+            text += "，" + "、".join(p for p in done if p)
+        parts.append(text)
+    if figures["benchmarking_enterprises"]:
+        text = f"组织{figures['benchmarking_enterprises']}家企业开展对标达标"
+        if figures["benchmarking_reached"]:
+            text += f"，{figures['benchmarking_reached']}家达到对标目标"
+        parts.append(text)
+    return "；".join(parts) + "。" if parts else ""
 
 
 def reported_indicators(region: Region, as_of: datetime.date) -> QuerySet[RegionIndicator]:
@@ -274,6 +331,11 @@ SUMMARY_LABELS = [
     (("assistance", "tickets_resolved"), _("Tickets resolved")),
     (("assistance", "visits"), _("Visits to enterprises")),
     (("assistance", "trainings"), _("Trainings")),
+    (("instruments", "measures"), _("Key measures of the plans")),
+    (("instruments", "measures_done"), _("Key measures done")),
+    (("instruments", "measures_overdue"), _("Key measures overdue")),
+    (("instruments", "benchmarking_enterprises"), _("Enterprises benchmarking")),
+    (("instruments", "benchmarking_reached"), _("Enterprises reaching their benchmark")),
 ]
 
 
@@ -304,6 +366,7 @@ SUMMARY_SECTIONS = [
     (_("Quality awards"), ("honours",)),
     (_("Standards, brands and designations"), ("standards", "trademarks", "gi_products", "little_giants", "pilots")),
     (_("The bureau's service work"), ("assistance",)),
+    (_("Plans and benchmarking"), ("instruments",)),
 ]
 
 # The charts of the summary: (title, the figures drawn), each figure named by its row key.

@@ -65,6 +65,7 @@ def test_the_json_has_exactly_the_agreed_shape(seeded):
         "little_giants",
         "pilots",
         "assistance",
+        "instruments",
     }
     assert set(summary["honours"]) == {"china_quality_award", "provincial_quality_award", "municipal_quality_award"}
     assert set(summary["trademarks"]) == {"well_known", "madrid", "gi"}
@@ -72,6 +73,13 @@ def test_the_json_has_exactly_the_agreed_shape(seeded):
     assert set(summary["little_giants"]) == {"national", "provincial"}
     assert set(summary["pilots"]) == {"national", "provincial"}
     assert set(summary["assistance"]) == {"support_teams", "tickets_resolved", "visits", "trainings"}
+    assert set(summary["instruments"]) == {
+        "measures",
+        "measures_done",
+        "measures_overdue",
+        "benchmarking_enterprises",
+        "benchmarking_reached",
+    }
 
 
 def test_the_text_is_a_paragraph_in_the_articles_style(seeded):

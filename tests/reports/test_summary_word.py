@@ -141,7 +141,7 @@ def test_the_word_report_has_the_title_the_paragraph_and_the_figures(client_for,
     assert document.paragraphs[1].text == "（截至2025年12月31日）"
     assert page["paragraph"] in text
     figures = _table_figures(document)
-    assert len(page["rows"]) == len(figures) == 24
+    assert len(page["rows"]) == len(figures) == 29
     for row in page["rows"]:
         change = "—" if row["change"] is None else f"{'+' if row['change'] >= 0 else ''}{row['change']}%"
         assert figures[str(row["label"])] == [str(row["base"]), str(row["value"]), change]
@@ -160,8 +160,9 @@ def test_the_word_report_has_the_service_and_award_parts_and_the_charts(client_f
         "三、质量奖",
         "四、标准、品牌与认定",
         "五、帮扶服务工作",
-        "六、与基准年比较",
-        "七、图表",
+        "六、实施方案与对标达标",
+        "七、与基准年比较",
+        "八、图表",
     ]
     assert "现场解决企业问题10余项" in _text(document)
     captions = [p.text for p in document.paragraphs if p.text.startswith("图")]
