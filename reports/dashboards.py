@@ -10,6 +10,7 @@ from django.utils import timezone
 from assistance.awards.models import AwardApplication
 from assistance.awards.selectors import application_list, reviews_due
 from assistance.models import Ticket
+from assistance.patents.selectors import reviews_due as nomination_reviews_due
 from assistance.plans.selectors import DUE_SOON_DAYS, measures_needing_attention
 from assistance.selectors import ticket_list, visible_tickets, visible_trainings, visible_visits
 from clusters.models import Cluster, Honour, User
@@ -176,8 +177,13 @@ def _manager_figures(user: User, now: datetime.datetime) -> dict:
 
 
 def reviewer_dashboard(user: User) -> dict:
-    # Only applications still under review: a withdrawn or decided one needs no more reviews.
-    return {"reviews_due": list(reviews_due(user=user))}
+    # Only applications and nominations still under review: a withdrawn or decided one needs no more reviews.
+    return {
+        "reviews_due": list(reviews_due(user=user)) if user.has_perm("assistance.review_application") else [],
+        "nomination_reviews_due": (
+            list(nomination_reviews_due(user=user)) if user.has_perm("assistance.review_nomination") else []
+        ),
+    }
 
 
 def registry_overview(user: User) -> dict:

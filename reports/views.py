@@ -47,7 +47,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["manager"] = dashboards.manager_dashboard(user)
     elif user.has_perm("assistance.work_ticket"):
         context["inspector"] = dashboards.inspector_dashboard(user)
-    if user.has_perm("assistance.review_application"):
+    if user.has_perm("assistance.review_application") or user.has_perm("assistance.review_nomination"):
         context["reviewer"] = dashboards.reviewer_dashboard(user)
     return render(request, "reports/dashboard.html", context)
 

@@ -103,15 +103,11 @@ def seeds_load(*, report: SeedReport | None = None, seed_dir: Path | None = None
                 )
             measures[spec["title"]] = measure
 
-        enterprise_names = {n for spec in seeds.get("chain_links", []) for n in spec.get("enterprises", [])}
-        enterprises = by_name(Enterprise, enterprise_names, "enterprise")
+        enterprises = _chain_enterprises(seeds.get("chain_links", []), clusters)
         links = {}
         for spec in seeds.get("chain_links", []):
             cluster = clusters[spec["cluster"]]
-            members = [enterprises[n] for n in spec.get("enterprises", [])]
-            strangers = [e.name for e in members if e.cluster_id != cluster.pk]
-            if strangers:
-                raise SeedError(f"Chain link {spec['name']!r}: {strangers} are not enterprises of {cluster.name}.")
+            members = [enterprises[(cluster.pk, n)] for n in spec.get("enterprises", [])]
             lookup = {"cluster": cluster, "year": spec["year"], "segment": spec["segment"], "name": spec["name"]}
             values = {
                 "position": spec.get("position", 0),
@@ -134,3 +130,18 @@ def seeds_load(*, report: SeedReport | None = None, seed_dir: Path | None = None
             }
             upsert(ChainProject, {"link": link, "title": spec["title"]}, values, report)
     return report
+
+
+def _chain_enterprises(specs: list[dict], clusters: dict[str, Cluster]) -> dict[tuple[int, str], Enterprise]:
+    """The chain links' enterprises by (cluster, name): a name is looked up within its cluster only, and
+    where a cluster holds two of one name the earlier row is taken (as the visits' seeds do)."""
+    wanted = {(clusters[spec["cluster"]].pk, name) for spec in specs for name in spec.get("enterprises", [])}
+    rows = Enterprise.objects.filter(
+        cluster__in={cluster_id for cluster_id, _ in wanted}, name__in={name for _, name in wanted}
+    ).order_by("-pk")
+    found = {key: enterprise for enterprise in rows if (key := (enterprise.cluster_id, enterprise.name)) in wanted}
+    names = {cluster.pk: name for name, cluster in clusters.items()}
+    missing = sorted(f"{names[cluster_id]}: {name}" for cluster_id, name in wanted - set(found))
+    if missing:
+        raise SeedError(f"Chain links name enterprises their cluster does not hold: {missing}.")
+    return found

@@ -360,7 +360,8 @@ def test_the_cluster_page_counts_the_casework_of_its_enterprises(
 
     response = client_for(manager).get(cluster.get_absolute_url())
 
-    assert _keys(response) == ["tickets", "visits", "trainings", "applications"]
+    # The chain analysis contributes its own panel after the casework.
+    assert _keys(response) == ["tickets", "visits", "trainings", "applications", "chain"]
     assert _panel(response, "tickets")["counts"] == {"total": 5, "open": 2, "overdue": 1, "resolved": 2}
     assert _panel(response, "visits")["count"] == 2
     assert _panel(response, "visits")["latest"][0] == newest_visit

@@ -42,19 +42,37 @@ def _allow_orm_beside_playwright():
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-@pytest.fixture(scope="session")
-def browser():
+def chromium_executable() -> str:
+    """Debian's chromium; without it the journeys skip, and fail under CI."""
     executable = _chromium()
     if executable is None:
         message = "Browser journeys need Debian's chromium package (/usr/bin/chromium)."
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(message)
         pytest.skip(message)
+    return executable
+
+
+@pytest.fixture(scope="session")
+def playwright_driver():
+    """The one Playwright driver of the test run: its sync API allows a single instance per thread."""
+    executable = chromium_executable()
     from playwright.sync_api import sync_playwright
 
-    with tempfile.TemporaryDirectory() as profile, sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=executable, headless=True, args=CHROMIUM_ARGS, locale="zh-CN"
+    with sync_playwright() as playwright:
+        playwright.chromium_executable = executable
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver):
+    with tempfile.TemporaryDirectory() as profile:
+        context = playwright_driver.chromium.launch_persistent_context(
+            profile,
+            executable_path=playwright_driver.chromium_executable,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            locale="zh-CN",
         )
         yield context
         context.close()

@@ -24,7 +24,7 @@ from assistance.notifications.services import notify
 from assistance.services import ticket_assign
 from clusters.models import Cluster, Enterprise, User
 from tests.assistance.factories import TicketFactory
-from tests.e2e.conftest import CHROMIUM_ARGS, _chromium
+from tests.e2e.conftest import CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -306,16 +306,13 @@ def _pages(site) -> dict[str, list[tuple[str, str]]]:
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    executable = _chromium()
-    if executable is None:
-        pytest.skip("Browser journeys need Debian's chromium package (/usr/bin/chromium).")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def chromium(playwright_driver):
+    # A browser of its own beside the journeys' persistent one: each language gets a fresh context.
+    browser = playwright_driver.chromium.launch(
+        executable_path=playwright_driver.chromium_executable, headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
 
 
 def _session(username: str) -> str:

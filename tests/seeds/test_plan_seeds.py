@@ -70,3 +70,28 @@ def test_loading_the_plans_twice_changes_nothing():
     assert before["Plan"] and before["ChainLink"]
     load_seeds()
     assert _rows() == before
+
+
+def test_an_enterprise_of_the_same_name_in_another_cluster_does_not_confuse_the_chain():
+    from tests.factories import ClusterFactory, EnterpriseFactory
+
+    EnterpriseFactory(name="首钢智新迁安电磁材料有限公司", cluster=ClusterFactory())
+    load_seeds()
+    link = ChainLink.objects.get(name="（示例）电工钢等高端板材", year=2020)
+    assert [(e.name, e.cluster.name) for e in link.enterprises.all()] == [
+        ("首钢智新迁安电磁材料有限公司", "迁安市钢铁产业集群")
+    ]
+
+
+def test_a_chain_enterprise_its_cluster_does_not_hold_is_refused(tmp_path):
+    import shutil
+
+    from assistance.plans import seeding
+    from clusters.seeding import SeedError, default_seed_dir
+
+    load_seeds()
+    shutil.copytree(default_seed_dir(), tmp_path / "seeds")
+    plans = tmp_path / "seeds" / "plans.toml"
+    plans.write_text(plans.read_text().replace('["迁安钢铁样例企业02"]', '["不存在的企业"]', 1))
+    with pytest.raises(SeedError, match="迁安市钢铁产业集群: 不存在的企业"):
+        seeding.seeds_load(seed_dir=tmp_path / "seeds")
