@@ -192,7 +192,9 @@ def permission_label(permission: Permission) -> str:
     if action in BUILTIN_PERMISSION_NAMES and model_name == model._meta.model_name:
         name = BUILTIN_PERMISSION_NAMES[action] % {"model": _model_label(model)}
     else:
-        name = gettext(permission.name)  # a model's own permission: its name is the message id
+        # A model's own permission: said from its declaration, whatever language it was stored in.
+        declared = dict(model._meta.permissions).get(permission.codename)
+        name = str(declared) if declared is not None else gettext(permission.name)
     return f"{app} | {_model_label(model)} | {name}"
 
 

@@ -16,6 +16,16 @@ def listing(items: Iterable) -> str:
     return separator().join(str(item) for item in items)
 
 
+def note_parts(parts: Iterable) -> str:
+    """The parts of one note (3家企业，短板弱项)."""
+    return pgettext("between the parts of a note", ", ").join(str(part) for part in parts)
+
+
+def clauses(parts: Iterable) -> str:
+    """Clauses of one sentence (上游：甲；中游：乙)."""
+    return pgettext("between clauses", "; ").join(str(part) for part in parts)
+
+
 def bracketed(text, note) -> str:
     """A text with a note after it in brackets: 甲（乙）, "a (b)"."""
     return pgettext("text with a note in brackets", "%(text)s (%(note)s)") % {"text": text, "note": note}

@@ -11,6 +11,8 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
+from clusters.wording import bracketed, clauses, labelled, listing, note_parts
+
 from .charts import FONT_SIZE, LINE_HEIGHT, shorten, wrap
 
 WIDTH = 620
@@ -98,10 +100,8 @@ def chain_diagram(
             f'<polygon points="{x1:.1f},{mid:.1f} {x1 - 6:.1f},{mid - 4:.1f} {x1 - 6:.1f},{mid + 4:.1f}" fill="#6c757d"/>'
         )
     w, h = round(width), math.ceil(bottom + MARGIN)
-    description = "; ".join(
-        f"{label}: "
-        + (", ".join(f"{b.name}（{b.detail}{'，' + weak_label if b.weak else ''}）" for b in boxes) or empty_label)
-        for label, boxes in columns
+    description = clauses(
+        labelled(label, listing(_box_words(b, weak_label) for b in boxes) or empty_label) for label, boxes in columns
     )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chain-diagram" role="img" viewBox="0 0 {w} {h}" '
@@ -120,3 +120,8 @@ def chain_diagram(
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every piece of text above is escaped
+
+
+def _box_words(box: ChainBox, weak_label: str) -> str:
+    """A link as the diagram's description says it: 名称（3家企业，短板弱项）."""
+    return bracketed(box.name, note_parts([box.detail, weak_label] if box.weak else [box.detail]))

@@ -210,3 +210,14 @@ def test_people_are_named_by_their_name_not_their_user_name():
     unnamed = UserFactory(username="staff_team2_b")
     assert str(named) == "王立新"
     assert str(unnamed) == "staff_team2_b"
+
+
+@pytest.mark.django_db
+def test_a_models_own_permission_reads_in_the_language_asked_whatever_language_it_was_stored_in():
+    manage = Permission.objects.select_related("content_type").get(codename="manage_ticket")
+    Permission.objects.filter(pk=manage.pk).update(name="可分派、关闭、重开和取消帮扶工单")  # stored under Chinese
+    manage.refresh_from_db()
+    with translation.override("en"):
+        assert permission_label(manage).endswith("| Can assign, close, reopen and cancel help tickets")
+    with translation.override("zh-hans"):
+        assert permission_label(manage).endswith("| 可分派、关闭、重开和取消帮扶工单")

@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from reports.chain_diagram import ChainBox, chain_diagram
 from tests.assistance.plans.factories import ChainLinkFactory, MeasureFactory, PlanFactory
@@ -79,7 +79,18 @@ def test_weak_links_are_marked_in_words_and_with_a_red_border():
     weak = [r for r in root.iter(f"{SVG}rect") if r.get("stroke") == "#dc3545"]
     assert [r.find(f"{SVG}title").text for r in weak] == ["电工钢"]
     assert "短板弱项" in [t.text for t in root.iter(f"{SVG}tspan")]
-    assert root.find(f"{SVG}desc").text.startswith("上游: 铁矿石（1家企业）; 中游: 电工钢（2家企业，短板弱项）")
+    assert root.find(f"{SVG}desc").text.startswith("上游：铁矿石（1家企业）；中游：电工钢（2家企业，短板弱项）")
+
+
+def test_the_diagrams_description_is_punctuated_in_the_language_of_the_page():
+    with translation.override("en"):
+        svg = chain_diagram(
+            [("Upstream", [ChainBox("Ore", "1 enterprise")]), ("Midstream", [ChainBox("Steel", "2", True)])],
+            title="Chain",
+            weak_label="weak link",
+        )
+    desc = ET.fromstring(svg).find(f"{SVG}desc").text
+    assert desc == "Upstream: Ore (1 enterprise); Midstream: Steel (2, weak link)"
 
 
 def test_chain_names_are_escaped():
