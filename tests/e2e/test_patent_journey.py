@@ -110,6 +110,7 @@ def test_a_nominee_is_nominated_reviewed_blind_selected_and_published(seeded, se
     nomination_path = reverse("assistance:nomination-detail", args=[nomination.pk])
     assert page.url == f"{base}{nomination_path}"
     assert _success(page) == "提名草稿已保存。"
+    assert page.locator(".alert-success[role=alert] .btn-close").get_attribute("aria-label") == "关闭"
     assert page.locator("h1").inner_text() == f"样例人员06 · {SELECTION}"
     assert page.locator(".badge", has_text="草稿").count() == 1
     assert page.locator("#evidence-live").inner_text().split() == [
