@@ -67,6 +67,10 @@ def test_a_manager_enrols_an_enterprise_and_its_outcome_follows_the_values_enter
     assert page.url.endswith(reverse("assistance:benchmarking-participation", args=[participation.pk]))
     assert page.locator(".alert-success", has_text="参与企业已添加，请录入其对标指标。").count() == 1
     assert page.locator("h1 .badge").inner_text() == "尚无指标"
+    # The form takes the values only: nobody types whether an indicator is met.
+    fields = page.locator("form.indicator-formset [name^='indicators-0-']:not([type=hidden])")
+    names = {name.removeprefix("indicators-0-") for name in fields.evaluate_all("els => els.map(e => e.name)")}
+    assert names == {"area", "name", "unit", "baseline", "target", "achieved", "direction", "DELETE"}
 
     # Two indicators: the quality one reaches its target, the brand one (lower is better) does not yet.
     _fill_indicator(
