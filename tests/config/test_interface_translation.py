@@ -218,3 +218,11 @@ def test_the_programme_summary_marks_its_chinese_paragraph_as_chinese(client, ma
     body = client.get(reverse("reports:summary"), **EN).content.decode()
     if 'id="summary-paragraph"' in body:
         assert 'id="summary-paragraph" lang="zh-Hans"' in body
+
+
+def test_the_button_that_dismisses_a_message_is_named_in_the_pages_language():
+    message = SimpleNamespace(level_tag="success", extra_tags="", message="已保存。")
+    with translation.override("zh-hans"):
+        html = render_to_string("_messages.html", {"messages": [message]})
+    assert 'aria-label="关闭"' in html
+    assert "Close" not in html

@@ -32,3 +32,12 @@ def test_the_nomination_page_and_the_lists_read_in_chinese(client_for, manager, 
         assert words in page
     assert "“专利伯乐”评选" in client.get(reverse("assistance:patent-selection-list"), **ZH).content.decode()
     assert "“专利伯乐”评选结果" in client.get(reverse("assistance:patent-results"), **ZH).content.decode()
+
+
+def test_the_link_to_the_results_does_not_read_as_the_publish_button(client_for, manager, make_nomination, selection):
+    make_nomination("selected")
+    page = client_for(manager).get(selection.get_absolute_url(), **ZH).content.decode()
+    assert '<button class="btn btn-outline-success" type="submit">公布结果</button>' in page
+    link = f'href="{reverse("assistance:patent-results")}">'
+    assert f"{link}评选结果</a>" in page
+    assert f"{link}公布结果</a>" not in page
