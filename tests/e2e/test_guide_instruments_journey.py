@@ -218,7 +218,9 @@ def test_the_patent_helper_selection_from_nomination_to_published_results(seeded
     assert nomination.status == Nomination.Status.SUBMITTED
 
     # The manager accepts it and assigns two reviewers.
-    second = reviewer_user(jurisdiction=Region.objects.get(name="唐山市"), username="reviewer_sample")
+    second = reviewer_user(
+        jurisdiction=Region.objects.get(name="唐山市"), username="reviewer_li", last_name="李", first_name="明远"
+    )
     sign_in(
         page, seeded.url, "manager_tangshan", reverse("assistance:nomination-detail", args=[nomination.pk]), DESKTOP
     )
