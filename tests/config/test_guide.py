@@ -30,6 +30,9 @@ TASKS = {
         "inspector-ticket-resume",
         "inspector-ticket-resolve",
         "inspector-record-training",
+        "inspector-plans",
+        "inspector-benchmarking",
+        "inspector-nominate",
     ],
     "manager": [
         "manager-assign-ticket",
@@ -42,8 +45,27 @@ TASKS = {
         "manager-decide",
         "manager-export-reports",
         "manager-summary",
+        "manager-plans",
+        "manager-measure-progress",
+        "manager-chain",
+        "manager-chain-report",
+        "manager-benchmarking",
+        "manager-benchmarking-report",
+        "manager-patent-selection",
+        "manager-patent-open",
+        "manager-patent-accept",
+        "manager-patent-decide",
+        "manager-patent-publish",
     ],
-    "reviewer": ["reviewer-declare", "reviewer-score", "reviewer-submit"],
+    "reviewer": [
+        "reviewer-declare",
+        "reviewer-score",
+        "reviewer-submit",
+        "reviewer-nomination",
+        "reviewer-nomination-declare",
+        "reviewer-nomination-score",
+        "reviewer-nomination-submit",
+    ],
     "admin": ["admin-users", "admin-reference-data", "admin-import-enterprises", "admin-backup"],
 }
 EVERY_SOURCE = [(page, language) for language in guide.LANGUAGES for page in guide.PAGES]
@@ -402,6 +424,103 @@ def test_the_main_pages_have_a_question_mark_that_opens_their_part_of_the_guide(
         (manager, reverse("reports:home"), "manager", "manager-export-reports"),
         (manager, reverse("reports:summary"), "manager", "manager-summary"),
         (manager, reverse("assistance:import-start"), "admin", "admin-import-enterprises"),
+    ]
+    for user, url, page, anchor in pages:
+        response = client_for(user).get(url)
+        assert response.status_code == 200, url
+        assert _help_href(response) == f"{guide.help_url(page)}#{anchor}", url
+
+
+@pytest.fixture
+def instruments(inspector, manager, reviewer, city, cluster, enterprise):
+    """A plan with a measure, a chain link, a benchmarking participant and a 专利伯乐 nomination under review."""
+    import datetime
+
+    from django.utils import timezone
+
+    from assistance.patents import services as patents
+    from assistance.patents.models import PatentSelection
+    from tests.assistance.benchmarking.factories import ParticipationFactory
+    from tests.assistance.factories import ExpertFactory
+    from tests.assistance.plans.factories import ChainLinkFactory, MeasureFactory, PlanFactory
+
+    plan = PlanFactory(region=city)
+    now = timezone.now()
+    selection = PatentSelection.objects.create(
+        year=now.year,
+        title="专利伯乐评选",
+        region=city,
+        opens_at=now - datetime.timedelta(days=1),
+        closes_at=now + datetime.timedelta(days=30),
+        quota=2,
+    )
+    nomination = patents.nomination_create(
+        user=inspector, selection=selection, nominee_expert=ExpertFactory(), nominee_user=None, statement="专利帮扶"
+    )
+    patents.nomination_submit(nomination_id=nomination.pk, user=inspector)
+    patents.nomination_accept(
+        nomination_id=nomination.pk, user=manager, reviewers=[reviewer, reviewer_user(jurisdiction=city)]
+    )
+    ChainLinkFactory(cluster=cluster, year=2021)
+    return {
+        "plan": plan,
+        "measure": MeasureFactory(plan=plan, clusters=[cluster]),
+        "participation": ParticipationFactory(campaign__cluster=cluster, enterprise=enterprise),
+        "selection": selection,
+        "nomination": nomination,
+        "review": nomination.reviews.get(reviewer=reviewer),
+    }
+
+
+@pytest.mark.django_db
+def test_the_instruments_pages_have_a_question_mark_that_opens_their_part_of_the_guide(
+    client_for, inspector, manager, reviewer, cluster, instruments
+):
+    plan, measure, participation = instruments["plan"], instruments["measure"], instruments["participation"]
+    nomination = instruments["nomination"]
+    pages = [
+        (inspector, reverse("assistance:plan-list"), "inspector", "inspector-plans"),
+        (manager, reverse("assistance:plan-list"), "manager", "manager-plans"),
+        (inspector, reverse("assistance:plan-detail", args=[plan.pk]), "inspector", "inspector-plans"),
+        (manager, reverse("assistance:plan-create"), "manager", "manager-plans"),
+        (manager, reverse("assistance:measure-create", args=[plan.pk]), "manager", "manager-plans"),
+        (manager, reverse("assistance:measure-list"), "manager", "manager-measure-progress"),
+        (manager, reverse("assistance:measure-detail", args=[measure.pk]), "manager", "manager-measure-progress"),
+        (inspector, reverse("assistance:measure-detail", args=[measure.pk]), "inspector", "inspector-plans"),
+        (manager, reverse("assistance:chain-detail", args=[cluster.pk]), "manager", "manager-chain"),
+        (
+            manager,
+            reverse("assistance:chain-link-create", args=[cluster.pk]) + "?year=2021",
+            "manager",
+            "manager-chain",
+        ),
+        (manager, reverse("assistance:benchmarking-list"), "manager", "manager-benchmarking"),
+        (inspector, reverse("assistance:benchmarking-list"), "inspector", "inspector-benchmarking"),
+        (manager, reverse("assistance:benchmarking-campaign-create"), "manager", "manager-benchmarking"),
+        (
+            inspector,
+            reverse("assistance:benchmarking-participation", args=[participation.pk]),
+            "inspector",
+            "inspector-benchmarking",
+        ),
+        (manager, reverse("reports:benchmarking"), "manager", "manager-benchmarking-report"),
+        (manager, reverse("assistance:patent-selection-list"), "manager", "manager-patent-selection"),
+        (reviewer, reverse("assistance:patent-selection-list"), "reviewer", "reviewer-nomination"),
+        (
+            inspector,
+            reverse("assistance:nomination-create", args=[instruments["selection"].pk]),
+            "inspector",
+            "inspector-nominate",
+        ),
+        (manager, reverse("assistance:nomination-detail", args=[nomination.pk]), "manager", "manager-patent-accept"),
+        (inspector, reverse("assistance:nomination-detail", args=[nomination.pk]), "inspector", "inspector-nominate"),
+        (
+            reviewer,
+            reverse("assistance:nomination-review", args=[instruments["review"].pk]),
+            "reviewer",
+            "reviewer-nomination-declare",
+        ),
+        (manager, reverse("assistance:patent-results"), "manager", "manager-patent-publish"),
     ]
     for user, url, page, anchor in pages:
         response = client_for(user).get(url)
