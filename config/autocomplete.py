@@ -14,7 +14,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest, JsonResponse
 
 from clusters.fields import PK_RANGE
-from config.textsearch import MAX_QUERY_LENGTH, MAX_QUERY_WORDS, matching, query_words
+from config.textsearch import MAX_QUERY_LENGTH, MAX_QUERY_WORDS, in_order, query_words
 
 PAGE_SIZE = 20
 # 2,000 rows deep: past that, typing a few more characters finds a row faster than scrolling does,
@@ -65,10 +65,11 @@ def autocomplete_response(
     The words are looked up as the search box looks them up (config/textsearch.py): on PostgreSQL with
     ILIKE, which the trigram indexes of the searched columns serve.
 
-    One query whatever the page: a row past the page says whether there is a next one.
+    One query whatever the page (on PostgreSQL, a rare word's ids are looked up first): a row past the page
+    says whether there is a next one.
     """
     page = page_number(request)
-    rows = matching(queryset, search_words(request), search).order_by(*order)
+    rows = in_order(queryset, search_words(request), search, order)
     start = (page - 1) * PAGE_SIZE
     chunk = list(rows[start : start + PAGE_SIZE + 1])
     return JsonResponse(

@@ -16,6 +16,7 @@ Chinese characters count as letters for pg_trgm only when the database's LC_CTYP
 zh_CN.UTF-8...); under the plain C locale they form no trigrams (see docs/operations.md).
 """
 
+import json
 from collections.abc import Sequence
 
 from django.contrib.postgres.fields import ArrayField
@@ -255,8 +256,36 @@ def close_to(queryset: QuerySet, words: Sequence[str], fields: Sequence[str]) ->
     return queryset.filter(similar & ~contains_q(queryset.model, words, fields)).annotate(rank=closest)
 
 
+# How a word's rows are read in a list's order. A word that PostgreSQL estimates in more than COMMON_ROWS rows
+# is read in that order, and its first rows come soon. Any other (its statistics may not know a rare word) has
+# up to FEW_ROWS of its rows' ids fetched from its index first: fewer, and only those rows are sorted.
+COMMON_ROWS = 5_000
+FEW_ROWS = 200
+
+
+def in_order(queryset: QuerySet, words: Sequence[str], fields: Sequence[str], order: Sequence) -> QuerySet:
+    """`matching(...)` in `order`, planned so that a slice of it costs little however rare or common the words.
+
+    Read in `order`, the rows holding a common word come at once; the rows holding a rare one (a name with no
+    ticket) are only found at the end of the table, after every row was read, as PostgreSQL does when it
+    misjudges the word as common. On PostgreSQL a rare word's rows are therefore taken from the word's
+    index first, by their ids, and only those sorted. Slice the result; on SQLite it is `matching(...)`.
+    """
+    rows = matching(queryset, words, fields).order_by(*order)
+    if not words or not typo_tolerant():
+        return rows
+    holding = matching(queryset, words, fields).order_by().values_list("pk", flat=True)
+    if json.loads(holding.explain(format="json"))[0]["Plan"]["Plan Rows"] > COMMON_ROWS:
+        return rows
+    few = list(holding[:FEW_ROWS])
+    if len(few) == FEW_ROWS:
+        return rows  # commoner than the statistics knew: read in order after all
+    return queryset.filter(pk__in=few).order_by(*order)
+
+
 def best_first(queryset: QuerySet, words: Sequence[str], fields: Sequence[str], order: Sequence, limit: int) -> list:
-    """The first `limit` rows of `search(...).order_by("-rank", *order)`, in at most two short queries.
+    """The first `limit` rows of `search(...).order_by("-rank", *order)`, in at most two short queries
+    (on PostgreSQL two more, to plan a word's rows as `in_order` does).
 
     The rows that hold every word all rank 1, so they come first in `order`: read in that order they
     stop at `limit`, served by the index of `order` (however many rows match, the first ones are found
@@ -265,7 +294,7 @@ def best_first(queryset: QuerySet, words: Sequence[str], fields: Sequence[str], 
     """
     if not words:
         return []
-    found = list(matching(queryset, words, fields).order_by(*order)[:limit])
+    found = list(in_order(queryset, words, fields, order)[:limit])
     if len(found) < limit and typo_tolerant():
         found += close_to(queryset, words, fields).order_by("-rank", *order)[: limit - len(found)]
     return found

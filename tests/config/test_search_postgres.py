@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from assistance.models import Expert, Ticket, Visit
 from clusters.models import Cluster, Enterprise
-from config.textsearch import matching, search
+from config import textsearch
+from config.textsearch import in_order, matching, search
 from tests.assistance.factories import TicketFactory
 from tests.factories import EnterpriseFactory
 
@@ -167,3 +168,53 @@ def test_a_short_word_matches_exactly_the_texts_that_hold_it(cluster, word):
         EnterpriseFactory(name=name, cluster=cluster)
     found = set(Enterprise.objects.filter(name__has_gram=word).values_list("name", flat=True))
     assert found == {name for name in names if word.lower() in name.lower()}
+
+
+def _ticket_queries(queryset, words, order, stop):
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        rows = list(in_order(queryset, words, ("number", "title"), order)[:stop])
+    return rows, [query["sql"] for query in context.captured_queries]
+
+
+def test_a_rare_words_rows_are_found_by_their_ids_and_sorted_not_read_in_the_lists_order(cluster):
+    # Read in the list's order, a word in no row (or a few old ones) costs a read of the whole table when
+    # the planner misjudges it as common; its few ids come from the word's index instead.
+    enterprise = EnterpriseFactory(cluster=cluster)
+    tickets = [TicketFactory(enterprise=enterprise, title=f"钢铁检测{i}") for i in range(3)]
+    TicketFactory(enterprise=enterprise, title="计量咨询")
+    order = ("-opened_at", "-pk")
+    rows, queries = _ticket_queries(Ticket.objects.all(), ["钢铁"], order, 6)
+    assert rows == list(Ticket.objects.filter(pk__in=[t.pk for t in tickets]).order_by(*order))
+    assert queries[0].startswith("EXPLAIN")
+    assert " LIMIT 200" in queries[1]  # the few ids, from the index
+    assert '"assistance_ticket"."id" IN (' in queries[2]  # only those rows, sorted
+
+
+def test_a_word_commoner_than_the_few_is_read_in_the_lists_order(cluster, monkeypatch):
+    monkeypatch.setattr(textsearch, "FEW_ROWS", 2)
+    enterprise = EnterpriseFactory(cluster=cluster)
+    for i in range(5):
+        TicketFactory(enterprise=enterprise, title=f"钢铁检测{i}")
+    order = ("-opened_at", "-pk")
+    rows, queries = _ticket_queries(Ticket.objects.all(), ["钢铁"], order, 3)
+    assert rows == list(matching(Ticket.objects.all(), ["钢铁"], ("title",)).order_by(*order)[:3])
+    assert '"assistance_ticket"."id" IN (' not in queries[-1]
+
+
+def test_a_word_the_planner_knows_as_common_is_read_in_order_without_fetching_ids(cluster, monkeypatch):
+    monkeypatch.setattr(textsearch, "COMMON_ROWS", -1)
+    enterprise = EnterpriseFactory(cluster=cluster)
+    TicketFactory(enterprise=enterprise, title="钢铁检测")
+    rows, queries = _ticket_queries(Ticket.objects.all(), ["钢铁"], ("-opened_at", "-pk"), 3)
+    assert len(rows) == 1
+    assert len(queries) == 2 and queries[0].startswith("EXPLAIN")
+
+
+def test_the_rare_words_ids_never_bring_a_row_outside_the_scope(cluster, other_cluster):
+    ours = TicketFactory(enterprise=EnterpriseFactory(cluster=cluster), title="钢铁检测")
+    TicketFactory(enterprise=EnterpriseFactory(cluster=other_cluster), title="钢铁检测")
+    scoped = Ticket.objects.filter(enterprise__cluster=cluster)
+    rows, _queries = _ticket_queries(scoped, ["钢铁"], ("-opened_at", "-pk"), 6)
+    assert rows == [ours]
