@@ -243,3 +243,23 @@ def test_a_list_printed_from_a_phone_keeps_its_table(work, page):
     page.emulate_media(media="print")
     (table,) = page.evaluate(TABLE_LAYOUT)
     assert (table["display"], table["head"], table["row"]) == ("table", "table-header-group", "table-row")
+
+
+def test_the_benchmark_indicator_form_is_a_card_per_indicator_on_a_phone(work, page):
+    from assistance.benchmarking.models import Participation
+
+    participation = Participation.objects.order_by("pk").first()
+    path = reverse("assistance:benchmarking-participation", args=[participation.pk])
+    sign_in(page, work["url"], "manager_tangshan", path, PHONE)
+    layout = page.evaluate(LAYOUT_PROBLEMS)
+    assert layout["problems"] == [], path
+    inputs = page.locator("table.indicator-forms input[type=number]")
+    assert inputs.count() >= 3
+    # Each value box takes the card's width, not a few characters of a squeezed column.
+    assert min(inputs.nth(i).bounding_box()["width"] for i in range(3)) > 250
+    # Each box says what it is: its column's name before it, as the column heads are hidden.
+    labels = page.locator("table.indicator-forms > tbody > tr").first.evaluate(
+        "row => [...row.cells].map(cell => getComputedStyle(cell, '::before').content)"
+    )
+    heads = page.locator("table.indicator-forms > thead th").all_inner_texts()
+    assert labels == [f'"{head}："' for head in heads]
