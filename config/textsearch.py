@@ -257,8 +257,9 @@ def close_to(queryset: QuerySet, words: Sequence[str], fields: Sequence[str]) ->
 
 
 # How a word's rows are read in a list's order. A word that PostgreSQL estimates in more than COMMON_ROWS rows
-# is read in that order, and its first rows come soon. Any other (its statistics may not know a rare word) has
-# up to FEW_ROWS of its rows' ids fetched from its index first: fewer, and only those rows are sorted.
+# of the whole table is read in that order, and its first rows come soon. Any other (the statistics do not
+# know a rare word) has up to FEW_ROWS of its rows' ids fetched from its index first: fewer, and only those
+# rows are sorted.
 COMMON_ROWS = 5_000
 FEW_ROWS = 200
 
@@ -269,12 +270,17 @@ def in_order(queryset: QuerySet, words: Sequence[str], fields: Sequence[str], or
     Read in `order`, the rows holding a common word come at once; the rows holding a rare one (a name with no
     ticket) are only found at the end of the table, after every row was read, as PostgreSQL does when it
     misjudges the word as common. On PostgreSQL a rare word's rows are therefore taken from the word's
-    index first, by their ids, and only those sorted. Slice the result; on SQLite it is `matching(...)`.
+    index first, by their ids, and only those sorted. It costs the estimate, and for a word not known to be
+    common its ids: one or two queries before the slice. Slice the result; on SQLite it is `matching(...)`.
     """
     rows = matching(queryset, words, fields).order_by(*order)
     if not words or not typo_tolerant():
         return rows
-    holding = matching(queryset, words, fields).order_by().values_list("pk", flat=True)
+    # How common the words are in the whole table (the scope's share of it is not the words' business),
+    # unless a searched field is an annotation of this queryset.
+    annotated = any(field.split("__")[0] in queryset.query.annotations for field in fields)
+    table = queryset if annotated else queryset.model._base_manager.all()
+    holding = matching(table, words, fields).order_by().values_list("pk", flat=True)
     if json.loads(holding.explain(format="json"))[0]["Plan"]["Plan Rows"] > COMMON_ROWS:
         return rows
     few = list(holding[:FEW_ROWS])
