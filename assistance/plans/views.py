@@ -276,12 +276,21 @@ def chain_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "cluster": cluster,
         "year": year,
-        "years": sorted(set(years) | {year}, reverse=True),
+        "years": _year_choices(years, year),
         "columns": chain_by_segment(links),
         "change": chain_change(user=request.user, cluster=cluster, year=year),
         "can_change": can_change_chain(user=request.user),
     }
     return render(request, "assistance/plans/chain_detail.html", context)
+
+
+def _year_choices(recorded: list[int], shown: int) -> list[int]:
+    """The years the page offers, newest first: every year from the one before the first recorded to next
+    year, so that a chain can be started for any of them without editing the address."""
+    this_year = timezone.localdate().year
+    first = min([*recorded, shown, this_year]) - 1
+    last = max([*recorded, shown, this_year + 1])
+    return list(range(min(last, 2100), max(first, 2000) - 1, -1))
 
 
 def _chain_url(cluster_pk: int, year: int) -> str:
