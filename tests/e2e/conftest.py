@@ -119,3 +119,11 @@ def pick(page, select: str, text: str, *, typed: str | None = None) -> None:
     search_picker(page, typed or text)
     page.locator(".select2-results__option[aria-selected]", has_text=text).first.click()
     page.locator(f"{select} + .select2-container .select2-selection", has_text=text).wait_for()
+
+
+def submit(page, button, *, errors: str = ".alert-danger, .invalid-feedback") -> None:
+    """Click a submit button, wait for the page that follows, and check it reports no error."""
+    with page.expect_navigation():
+        button.click()
+    shown = page.locator(errors)
+    assert shown.count() == 0, shown.all_inner_texts()

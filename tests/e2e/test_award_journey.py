@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from assistance.awards.models import AwardApplication, AwardCycle, AwardProgramme, Review, Rubric
 from clusters.models import Honour, Region, User
-from tests.e2e.conftest import pick, sign_in
+from tests.e2e.conftest import pick, sign_in, submit
 from tests.e2e.guide import guide_shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -51,14 +51,6 @@ def second_reviewer(seeded):
     return user
 
 
-def _submit(page, button):
-    """Click a submit button, wait for the page that follows, and check it reports no error."""
-    with page.expect_navigation():
-        button.click()
-    errors = page.locator(".alert-danger, .invalid-feedback")
-    assert errors.count() == 0, errors.all_inner_texts()
-
-
 def _review(page, base_url, username, scores, recommendation):
     """A reviewer declares no conflict, reads the self-assessment, scores every category and submits."""
     sign_in(page, base_url, username, reverse("assistance:award-home"), DESKTOP)
@@ -72,7 +64,7 @@ def _review(page, base_url, username, scores, recommendation):
     page.check("input[name=conflict][value=no]")
     if first:
         guide_shot(page, "reviewer-declare")
-    _submit(page, page.locator("form:has(input[name=conflict]) button[type=submit]"))
+    submit(page, page.locator("form:has(input[name=conflict]) button[type=submit]"))
 
     assert SELF_ASSESSMENT in page.content()
     total = page.locator("#running-total")
@@ -86,7 +78,7 @@ def _review(page, base_url, username, scores, recommendation):
     page.select_option("select[name=recommendation]", recommendation)
     if first:
         guide_shot(page, "reviewer-score", show=page.locator("#review-form button[name=submit]"))
-    _submit(page, page.locator("#review-form button[name=submit]"))
+    submit(page, page.locator("#review-form button[name=submit]"))
     # The submitted review is locked and shows the reviewer's own total.
     assert page.locator("#review-form").count() == 0
     assert page.locator("#my-review tr.fw-bold").inner_text().split()[-3] == str(running)
@@ -108,14 +100,14 @@ def test_a_provincial_quality_award_application_is_reviewed_and_approved(seeded,
     pick(page, "select[name=enterprise]", ENTERPRISE, typed="首钢智新")
     page.fill("textarea[name=self_assessment]", SELF_ASSESSMENT)
     page.fill("input[name=self_score]", "820")
-    _submit(page, page.locator("form:has(select[name=cycle]) [type=submit]"))
+    submit(page, page.locator("form:has(select[name=cycle]) [type=submit]"))
     page.wait_for_url(re.compile(r"/awards/applications/\d+/$"))
     application = AwardApplication.objects.get(cycle=cycle)
     assert application.enterprise.name == ENTERPRISE
     assert application.status == AwardApplication.Status.DRAFT
     application_path = reverse("assistance:application-detail", args=[application.pk])
     assert page.url == f"{base}{application_path}"
-    _submit(page, page.locator("form[data-step=submit] button[type=submit]"))
+    submit(page, page.locator("form[data-step=submit] button[type=submit]"))
     application.refresh_from_db()
     assert application.status == AwardApplication.Status.SUBMITTED
 
@@ -125,7 +117,7 @@ def test_a_provincial_quality_award_application_is_reviewed_and_approved(seeded,
     for reviewer in (first_reviewer, second_reviewer):
         pick(page, "form[data-step=accept] select[name=accept-reviewers]", reviewer.display_name)
     guide_shot(page, "manager-accept-application", show=accept)
-    _submit(page, accept.locator("button[type=submit]"))
+    submit(page, accept.locator("button[type=submit]"))
     application.refresh_from_db()
     assert application.status == AwardApplication.Status.UNDER_REVIEW
     assert set(application.assignments.values_list("reviewer__username", flat=True)) == {"reviewer", "reviewer_two"}
@@ -154,7 +146,7 @@ def test_a_provincial_quality_award_application_is_reviewed_and_approved(seeded,
     guide_shot(page, "manager-side-by-side", show=side_by_side)
     approve.locator("textarea[name=approve-reason]").fill("两位评审均建议授奖，得分在名额范围内。")
     guide_shot(page, "manager-decide", show=approve)
-    _submit(page, approve.locator("button[type=submit]"))
+    submit(page, approve.locator("button[type=submit]"))
     application.refresh_from_db()
     assert application.status == AwardApplication.Status.APPROVED
     assert page.locator(".alert-success", has_text="两位评审均建议授奖").count() == 1

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from assistance.benchmarking.models import Campaign, Indicator, Participation
 from clusters.models import Enterprise
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import sign_in, submit
 from tests.e2e.test_content_security_policy import _visit_all, violations  # noqa: F401 - a fixture
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -21,11 +21,7 @@ REACHED = "迁西精品钢样例企业01"  # every seeded indicator met
 
 
 def _submit(page, button):
-    """Click a submit button, wait for the page that follows, and check it reports no error."""
-    with page.expect_navigation():
-        button.click()
-    errors = page.locator(".alert-danger, .invalid-feedback, .text-danger")
-    assert errors.count() == 0, errors.all_inner_texts()
+    submit(page, button, errors=".alert-danger, .invalid-feedback, .text-danger")
 
 
 def _fill_indicator(page, row: int, *, area, name, unit, baseline, target, achieved, direction):

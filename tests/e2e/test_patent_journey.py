@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from assistance.patents.models import Nomination, NominationReview, PatentSelection
 from clusters.models import User
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import sign_in, submit
 from tests.e2e.test_content_security_policy import _visit_all, violations  # noqa: F401 - a fixture
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -42,14 +42,6 @@ def second_reviewer(seeded):
     return user
 
 
-def _submit(page, button):
-    """Click a submit button, wait for the page that follows, and check it reports no error."""
-    with page.expect_navigation():
-        button.click()
-    errors = page.locator(".alert-danger, .invalid-feedback")
-    assert errors.count() == 0, errors.all_inner_texts()
-
-
 def _success(page) -> str:
     """The message the last step left (the page's own boxes, such as a decision, are not messages)."""
     return page.locator(".alert-success[role=alert]").inner_text()
@@ -67,7 +59,7 @@ def _review(page, base_url, username, scores, comment):
     assert page.locator("h1").inner_text() == "利益冲突声明"
     assert STATEMENT not in page.content()
     page.check("input[name=declare-conflict][value=no]")
-    _submit(page, page.locator("form:has(input[name=declare-conflict]) button[type=submit]"))
+    submit(page, page.locator("form:has(input[name=declare-conflict]) button[type=submit]"))
     assert _success(page) == "您已声明不存在利益冲突，现在可以对该提名评分。"
 
     # The nomination is open to the reviewer now: the statement and the evidence frozen at submission, but
@@ -82,7 +74,7 @@ def _review(page, base_url, username, scores, comment):
         page.fill(f"input[name=score_{code}]", str(score))
     page.fill("textarea[name=comment]", comment)
     page.select_option("select[name=recommendation]", "select")
-    _submit(page, page.locator("#review-form button[name=submit]"))
+    submit(page, page.locator("#review-form button[name=submit]"))
     assert _success(page) == "您的评审意见已提交。"
     assert page.locator("#review-form").count() == 0
     total = sum(scores.values())
@@ -105,7 +97,7 @@ def test_a_nominee_is_nominated_reviewed_blind_selected_and_published(seeded, se
     page.wait_for_url(f"**{reverse('assistance:nomination-create', args=[selection.pk])}")
     page.select_option("select[name=nominee_user]", str(nominee.pk))
     page.fill("textarea[name=statement]", STATEMENT)
-    _submit(page, page.locator("form:has(textarea[name=statement]) [type=submit]"))
+    submit(page, page.locator("form:has(textarea[name=statement]) [type=submit]"))
     nomination = Nomination.objects.get(selection=selection, nominee_user=nominee)
     nomination_path = reverse("assistance:nomination-detail", args=[nomination.pk])
     assert page.url == f"{base}{nomination_path}"
@@ -120,7 +112,7 @@ def test_a_nominee_is_nominated_reviewed_blind_selected_and_published(seeded, se
     assert "提交提名时自动统计。" in page.content()
     assert nomination.status == Nomination.Status.DRAFT and nomination.nominated_by.username == "inspector_qianan"
 
-    _submit(page, page.locator("form[data-step=submit] button[type=submit]"))
+    submit(page, page.locator("form[data-step=submit] button[type=submit]"))
     assert _success(page) == "对样例人员06的提名已连同佐证材料提交。"
     nomination.refresh_from_db()
     assert nomination.status == Nomination.Status.SUBMITTED
@@ -137,7 +129,7 @@ def test_a_nominee_is_nominated_reviewed_blind_selected_and_published(seeded, se
     first_reviewer = User.objects.get(username="reviewer")
     for reviewer in (first_reviewer, second_reviewer):
         accept.locator(f"input[name=accept-reviewers][value='{reviewer.pk}']").check()
-    _submit(page, accept.locator("button[type=submit]"))
+    submit(page, accept.locator("button[type=submit]"))
     assert _success(page) == "对样例人员06的提名已受理并进入评审。"
     nomination.refresh_from_db()
     assert nomination.status == Nomination.Status.UNDER_REVIEW
@@ -178,7 +170,7 @@ def test_a_nominee_is_nominated_reviewed_blind_selected_and_published(seeded, se
     assert totals[2] == f"{(first_total + second_total) / 2:.1f}"
     select = page.locator("form[data-step=select]")
     select.locator("textarea[name=select-reason]").fill("两位评审专家均建议入选，佐证材料属实。")
-    _submit(page, select.locator("button[type=submit]"))
+    submit(page, select.locator("button[type=submit]"))
     assert _success(page) == "样例人员06已入选。"
     assert "两位评审专家均建议入选" in page.locator(".alert-success:not([role=alert])").inner_text()
     nomination.refresh_from_db()
@@ -198,10 +190,10 @@ def test_a_nominee_is_nominated_reviewed_blind_selected_and_published(seeded, se
         page.goto(f"{base}{reverse('assistance:nomination-detail', args=[waiting.pk])}")
         withdraw = page.locator("form[data-step=withdraw]")
         withdraw.locator("textarea[name=withdraw-reason]").fill("样例提名，本次不参加评审。")
-        _submit(page, withdraw.locator("button[type=submit]"))
+        submit(page, withdraw.locator("button[type=submit]"))
         assert _success(page) == f"对{waiting.nominee_name}的提名已撤回。"
     page.goto(f"{base}{selection_path}")
-    _submit(page, page.locator("form[action$='/publish/'] button[type=submit]"))
+    submit(page, page.locator("form[action$='/publish/'] button[type=submit]"))
     assert _success(page) == f"{SELECTION}的结果已公布。"
     assert page.locator("form[action$='/publish/']").count() == 0
     selection.refresh_from_db()
