@@ -8,6 +8,7 @@ rows were most of its rendering time. Values are escaped here by `format_html`.
 from django import template
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -68,7 +69,8 @@ def ticket_rows(tickets) -> SafeString:
             labels["assignee"],
             assignee.display_name if assignee else "—",
             labels["due"],
-            date_filter(ticket.due_at, "Y-m-d"),
+            # Called here, not in a template, the filter gets no local time of its own: the due day is Beijing's.
+            date_filter(timezone.localtime(ticket.due_at) if ticket.due_at else None, "Y-m-d"),
             overdue_badge if overdue else "",
         )
 

@@ -47,6 +47,15 @@ def test_a_row_names_the_enterprise_cluster_category_status_assignee_and_due_day
     assert "table-danger" not in html
 
 
+def test_the_due_day_is_the_local_day_not_the_utc_one(enterprise):
+    # 17:00 UTC on the 12th is 01:00 on the 13th in Beijing.
+    ticket = TicketFactory(enterprise=enterprise)
+    due = datetime.datetime(2026, 12, 12, 17, 0, tzinfo=datetime.UTC)
+    Ticket.objects.filter(pk=ticket.pk).update(due_at=due)
+    html = _render(_rows(with_ticket_row(Ticket.objects.all())))
+    assert 'data-label="截止时间">2026-12-13' in html
+
+
 def test_no_cluster_and_no_assignee_show_a_dash(county):
     TicketFactory(enterprise=EnterpriseFactory(county=county, cluster=None))
     html = _render(_rows(with_ticket_row(Ticket.objects.all())))
