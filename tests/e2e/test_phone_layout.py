@@ -158,7 +158,14 @@ def test_a_ticket_card_shows_number_title_enterprise_status_and_due_on_a_phone(w
     with translation.override(settings.LANGUAGE_CODE):
         status = str(ticket.get_status_display())
     text = card.inner_text()
-    for shown in (ticket.number, OVERDUE_TITLE, ENTERPRISE, status, ticket.due_at.strftime("%Y-%m-%d"), "逾期"):
+    for shown in (
+        ticket.number,
+        OVERDUE_TITLE,
+        ENTERPRISE,
+        status,
+        timezone.localtime(ticket.due_at).strftime("%Y-%m-%d"),
+        "逾期",
+    ):
         assert shown in text
     # The number and the status badge share the card's first line, the title comes under them.
     number = card.locator("td.ticket-number").bounding_box()
