@@ -14,6 +14,17 @@ from .models import PRIORITY_RANK, Priority, Ticket, TicketCategory, Training, V
 from .selectors import inspector_choices, visible_teams
 
 
+def _assignee_choices(request):
+    """The members of the teams the user sees, and the user, member of a team or not: the home page's
+    "my tickets" figures link to the list with `?assignee=`."""
+    user = request.user
+    return (
+        User.objects.filter(Q(memberships__team__in=visible_teams(user=user)) | Q(pk=user.pk))
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
 class TicketFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     # A column of the ticket itself, so no row repeats: without `distinct=False` django-filter adds a
@@ -65,15 +76,8 @@ class TicketFilter(ScopedFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        user = self.request.user
-        teams = visible_teams(user=user)
-        self.filters["team"].queryset = teams
-        # The user too, member of a team or not: the home page's "my tickets" figures link here with `?assignee=`.
-        self.filters["assignee"].queryset = (
-            User.objects.filter(Q(memberships__team__in=teams) | Q(pk=user.pk))
-            .distinct()
-            .order_by("last_name", "first_name", "username")
-        )
+        self.filters["team"].queryset = lambda request: visible_teams(user=request.user)
+        self.filters["assignee"].queryset = _assignee_choices
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -118,7 +122,7 @@ class VisitFilter(ScopedFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["inspector"].queryset = inspector_choices(user=self.request.user).order_by("username")
+        self.filters["inspector"].queryset = lambda request: inspector_choices(user=request.user).order_by("username")
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -370,8 +370,12 @@ class Ticket(VersionedModel):
 
     @property
     def status_badge(self) -> str:
-        """The Bootstrap colour of the status badge: done green, cancelled grey, waiting amber, new blue."""
-        return self.STATUS_BADGES.get(self.status, "text-bg-primary")
+        return self.badge_for(self.status)
+
+    @classmethod
+    def badge_for(cls, status: str) -> str:
+        """The Bootstrap colour of a status's badge: done green, cancelled grey, waiting amber, new blue."""
+        return cls.STATUS_BADGES.get(status, "text-bg-primary")
 
     @property
     def is_finished(self) -> bool:

@@ -69,23 +69,32 @@ def with_ticket_row(queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
     return queryset.select_related(*TICKET_ROW_JOINED).prefetch_related(*TICKET_ROW_FETCHED)
 
 
-# The columns a ticket table's row reads (assistance/templatetags/tickets.py) besides the overdue flag.
-TICKET_TABLE_FIELDS = (
+# The values a ticket table's row shows, as `ticket_table_rows` reads them.
+TICKET_TABLE_VALUES = (
+    "pk",
     "number",
     "title",
     "status",
     "due_at",
+    "overdue",
     "enterprise__name",
-    "enterprise__cluster",
+    "enterprise__cluster__name",
     "category__name",
-    "assignee",
+    "assignee__last_name",
+    "assignee__first_name",
+    "assignee__username",
 )
 
 
 def ticket_table_rows(queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    """The tickets with only what a row of a ticket table shows: a page of the list reads a third of the
-    columns and joins two tables, not four (the download keeps every column)."""
-    return queryset.select_related(None).select_related("enterprise", "category").only(*TICKET_TABLE_FIELDS)
+    """The tickets as a ticket table's rows (assistance/templatetags/tickets.py): plain values, one query.
+
+    A page of rows reads the dozen columns it shows and joins four tables (enterprise, its cluster, category,
+    assignee), a join that PostgreSQL plans in well under a millisecond; no model instance is built. Every
+    list of tickets shows its rows this way, the overdue flag included."""
+    if "overdue" not in queryset.query.annotations:
+        queryset = with_overdue(queryset=queryset)
+    return queryset.select_related(None).prefetch_related(None).values(*TICKET_TABLE_VALUES)
 
 
 def ticket_list(*, user: User) -> QuerySet[Ticket]:

@@ -58,8 +58,6 @@ from .selectors import (
     ticket_table_rows,
     ticket_timeline,
     visible_tickets,
-    with_overdue,
-    with_ticket_row,
 )
 from .selectors import (
     team_list as select_team_list,
@@ -126,8 +124,8 @@ def _errors(error: ValidationError) -> str:
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     context = {
-        "my_tickets": my_open_tickets(user=user)[:20],
-        "team_tickets": my_team_waiting_tickets(user=user)[:20],
+        "my_tickets": ticket_table_rows(my_open_tickets(user=user))[:20],
+        "team_tickets": ticket_table_rows(my_team_waiting_tickets(user=user))[:20],
         "my_visits": select_visit_list(user=user).filter(inspectors=user).order_by("-date", "-pk")[:10],
     }
     return render(request, "assistance/home.html", context)
@@ -373,8 +371,8 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "visit": visit,
         "inspectors": visit.inspectors.all(),
         "experts": visit.experts.all(),
-        "tickets_worked": with_overdue(queryset=with_ticket_row(visit.tickets_worked.all())),
-        "tickets_raised": with_overdue(queryset=with_ticket_row(visit.tickets_raised.all())),
+        "tickets_worked": ticket_table_rows(visit.tickets_worked.order_by("pk")),
+        "tickets_raised": ticket_table_rows(visit.tickets_raised.order_by("pk")),
         "attachments": visit.attachments.select_related("uploaded_by"),
         "attachment_form": AttachmentForm(),
     }
@@ -521,8 +519,12 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "experts": team.experts.all(),
         "clusters": team.clusters.select_related("county"),
         # Soonest due first, so the overdue lead; read from the index, however many tickets the team has had.
-        "open_tickets": tickets.filter(status__in=Ticket.OPEN_STATUSES).order_by("due_at", "id")[:50],
-        "resolved_tickets": tickets.filter(status__in=Ticket.DONE_STATUSES).order_by("-resolved_at", "-id")[:20],
+        "open_tickets": ticket_table_rows(tickets.filter(status__in=Ticket.OPEN_STATUSES).order_by("due_at", "id"))[
+            :50
+        ],
+        "resolved_tickets": ticket_table_rows(
+            tickets.filter(status__in=Ticket.DONE_STATUSES).order_by("-resolved_at", "-id")
+        )[:20],
         "resolved_count": kept(
             "team-resolved",
             (request.user.pk, team.pk),

@@ -109,7 +109,12 @@ def _own_copy(filter_: django_filters.Filter) -> django_filters.Filter:
 
 
 class ScopedFilterSet(django_filters.FilterSet):
-    """A FilterSet whose choices are limited to the requesting user's jurisdiction."""
+    """A FilterSet whose choices are limited to the requesting user's jurisdiction.
+
+    A dropdown's records are given as a function of the request (as django-filter allows): its query is
+    built only when the form is, which a list whose form is kept (clusters/templatetags/listing.py) and
+    that filters nothing never needs.
+    """
 
     def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
         base_filters = self.base_filters
@@ -122,11 +127,12 @@ class ScopedFilterSet(django_filters.FilterSet):
         for name, filter_ in base_filters.items():
             clone = self.filters[name] = _own_copy(filter_)
             clone.model, clone.parent = model, self
-        user = request.user
         if "county" in self.filters:
-            self.filters["county"].queryset = visible_counties(user=user)
+            self.filters["county"].queryset = lambda request: visible_counties(user=request.user)
         if "cluster" in self.filters:
-            self.filters["cluster"].queryset = visible_clusters(user=user).order_by(Pinyin("name"), "pk")
+            self.filters["cluster"].queryset = lambda request: visible_clusters(user=request.user).order_by(
+                Pinyin("name"), "pk"
+            )
 
     @property
     def form(self):

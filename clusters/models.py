@@ -114,8 +114,12 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        full = f"{self.last_name}{self.first_name}".strip()
-        return full or self.username
+        return self.name_of(self.last_name, self.first_name, self.username)
+
+    @staticmethod
+    def name_of(last_name: str, first_name: str, username: str) -> str:
+        """How a person is named on pages: family name then given name, as in Chinese, else the username."""
+        return f"{last_name}{first_name}".strip() or username
 
 
 class Cluster(TimeStampedModel):

@@ -12,7 +12,7 @@ from assistance.awards.selectors import application_list, reviews_due
 from assistance.models import Ticket
 from assistance.patents.selectors import reviews_due as nomination_reviews_due
 from assistance.plans.selectors import DUE_SOON_DAYS, measures_needing_attention
-from assistance.selectors import ticket_list, visible_tickets, visible_trainings, visible_visits
+from assistance.selectors import ticket_list, ticket_table_rows, visible_tickets, visible_trainings, visible_visits
 from clusters.models import Cluster, Honour, User
 from clusters.periods import within_days
 from clusters.selectors import visible_clusters, visible_enterprises
@@ -44,6 +44,7 @@ def inspector_dashboard(user: User) -> dict:
     today = timezone.localdate()
     month_start, month_end = month_bounds(today)
     mine = ticket_list(user=user).filter(assignee=user)
+    open_mine = mine.filter(status__in=Ticket.OPEN_STATUSES).order_by("-overdue", "due_at")
     # From the start of the day 30 days ago: the ticket list's "resolved from" filter counts whole days.
     recent_start = today - datetime.timedelta(days=30)
     resolved_recently = Q(status__in=Ticket.DONE_STATUSES, **within_days("resolved_at", recent_start, None))
@@ -69,8 +70,8 @@ def inspector_dashboard(user: User) -> dict:
                 "assistance:visit-list", inspector=user.pk, date_after=_day(month_start), date_before=_day(month_end)
             ),
         },
-        "open_tickets": mine.filter(status__in=Ticket.OPEN_STATUSES).order_by("-overdue", "due_at")[:10],
-        "recently_resolved": mine.filter(resolved_recently).order_by("-resolved_at")[:5],
+        "open_tickets": ticket_table_rows(open_mine)[:10],
+        "recently_resolved": ticket_table_rows(mine.filter(resolved_recently).order_by("-resolved_at"))[:5],
     }
 
 
@@ -111,10 +112,11 @@ def manager_dashboard(user: User) -> dict:
         "reviews": list_url("assistance:application-list", status=S.UNDER_REVIEW),
         "decision": list_url("assistance:application-list", status=S.PENDING_DECISION),
     }
+    overdue = ticket_list(user=user).filter(Ticket.overdue_q(now)).order_by("due_at")
     return {
         **figures,
         "links": links,
-        "overdue_tickets": ticket_list(user=user).filter(Ticket.overdue_q(now)).order_by("due_at")[:10],
+        "overdue_tickets": ticket_table_rows(overdue)[:10],
         "measures": measures_box(user),
     }
 

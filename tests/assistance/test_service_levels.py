@@ -123,7 +123,7 @@ def late_and_on_time(enterprise):
 def test_the_list_marks_overdue_rows(client_for, inspector, late_and_on_time):
     late, on_time, paused, done = late_and_on_time
     response = client_for(inspector).get(reverse("assistance:ticket-list"))
-    rows = {t.pk: t.overdue for t in response.context["page"].object_list}
+    rows = {t["pk"]: t["overdue"] for t in response.context["page"].object_list}
     assert rows == {late.pk: True, on_time.pk: False, paused.pk: False, done.pk: False}
     body = response.content.decode()
     late_row = re.search(rf"<tr[^>]*>\s*<td[^>]*><a href=\"{late.get_absolute_url()}\"", body)

@@ -22,9 +22,9 @@ def test_the_overdue_lead_and_the_newest_resolved_come_first(client_for, manager
     old = TicketFactory(enterprise=enterprise, team=team, status="closed", resolved_at=now - 9 * DAY)
     new = TicketFactory(enterprise=enterprise, team=team, status="resolved", resolved_at=now - DAY)
     context = client_for(manager).get(reverse("assistance:team-detail", args=[team.pk])).context
-    assert [t.pk for t in context["open_tickets"]] == [overdue.pk, soon.pk, later.pk]
-    assert context["open_tickets"][0].overdue
-    assert [t.pk for t in context["resolved_tickets"]] == [new.pk, old.pk]
+    assert [t["pk"] for t in context["open_tickets"]] == [overdue.pk, soon.pk, later.pk]
+    assert context["open_tickets"][0]["overdue"]
+    assert [t["pk"] for t in context["resolved_tickets"]] == [new.pk, old.pk]
     assert context["resolved_count"] == 2
 
 

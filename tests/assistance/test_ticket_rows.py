@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from assistance.models import Ticket
-from assistance.selectors import ticket_table_rows, with_overdue, with_ticket_row
+from assistance.selectors import ticket_table_rows, with_overdue
 from tests.assistance.factories import TicketFactory
 from tests.factories import EnterpriseFactory
 
@@ -21,14 +21,14 @@ def _render(tickets) -> str:
         return Template("{% load tickets %}{% ticket_rows tickets %}").render(Context({"tickets": tickets}))
 
 
-def _rows(queryset) -> list[Ticket]:
-    return list(with_overdue(queryset=queryset).order_by("pk"))
+def _rows(queryset) -> list[dict]:
+    return list(ticket_table_rows(queryset.order_by("pk")))
 
 
 def test_each_ticket_is_a_row_with_its_number_linked_to_its_page(enterprise, inspector):
     first = TicketFactory(enterprise=enterprise, assignee=inspector)
     second = TicketFactory(enterprise=enterprise)
-    html = _render(_rows(with_ticket_row(Ticket.objects.all())))
+    html = _render(_rows(Ticket.objects.all()))
     assert html.count("<tr") == 2
     for ticket in (first, second):
         assert f'<a href="{reverse("assistance:ticket-detail", args=[ticket.pk])}">{ticket.number}</a>' in html
@@ -36,7 +36,7 @@ def test_each_ticket_is_a_row_with_its_number_linked_to_its_page(enterprise, ins
 
 def test_a_row_names_the_enterprise_cluster_category_status_assignee_and_due_day(enterprise, inspector):
     ticket = TicketFactory(enterprise=enterprise, assignee=inspector, status=Ticket.Status.WAITING)
-    html = _render(_rows(with_ticket_row(Ticket.objects.all())))
+    html = _render(_rows(Ticket.objects.all()))
     due = timezone.localtime(ticket.due_at).strftime("%Y-%m-%d")
     assert f'data-label="企业">{enterprise.name}</td>' in html
     assert f'data-label="所属集群">{enterprise.cluster.name}</td>' in html
@@ -52,13 +52,13 @@ def test_the_due_day_is_the_local_day_not_the_utc_one(enterprise):
     ticket = TicketFactory(enterprise=enterprise)
     due = datetime.datetime(2026, 12, 12, 17, 0, tzinfo=datetime.UTC)
     Ticket.objects.filter(pk=ticket.pk).update(due_at=due)
-    html = _render(_rows(with_ticket_row(Ticket.objects.all())))
+    html = _render(_rows(Ticket.objects.all()))
     assert 'data-label="截止时间">2026-12-13' in html
 
 
 def test_no_cluster_and_no_assignee_show_a_dash(county):
     TicketFactory(enterprise=EnterpriseFactory(county=county, cluster=None))
-    html = _render(_rows(with_ticket_row(Ticket.objects.all())))
+    html = _render(_rows(Ticket.objects.all()))
     assert 'data-label="所属集群">—</td>' in html
     assert 'data-label="承办人">—</td>' in html
 
@@ -66,22 +66,42 @@ def test_no_cluster_and_no_assignee_show_a_dash(county):
 def test_an_overdue_ticket_is_marked_in_its_row_and_its_due_cell(enterprise):
     ticket = TicketFactory(enterprise=enterprise)
     Ticket.objects.filter(pk=ticket.pk).update(due_at=timezone.now() - datetime.timedelta(days=2))
-    html = _render(_rows(with_ticket_row(Ticket.objects.all())))
+    html = _render(_rows(Ticket.objects.all()))
     assert html.startswith('<tr class="table-danger">')
     assert re.search(r'<span class="badge text-bg-danger">逾期</span></td></tr>', html)
 
 
 def test_what_records_hold_is_escaped(enterprise):
     TicketFactory(enterprise=enterprise, title='<script>alert("x")</script>')
-    html = _render(_rows(with_ticket_row(Ticket.objects.all())))
+    html = _render(_rows(Ticket.objects.all()))
     assert "<script>" not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
 
 
-def test_the_lists_narrow_rows_render_without_another_query(enterprise, inspector, django_assert_num_queries):
+def test_a_page_of_rows_is_one_query_and_renders_without_another(enterprise, inspector, django_assert_num_queries):
     for _ in range(3):
         TicketFactory(enterprise=enterprise, assignee=inspector)
-    rows = _rows(ticket_table_rows(with_ticket_row(Ticket.objects.all())))
+    TicketFactory(enterprise=EnterpriseFactory(county=enterprise.county, cluster=None))
+    with django_assert_num_queries(1):
+        rows = _rows(Ticket.objects.all())
     with django_assert_num_queries(0):
         html = _render(rows)
-    assert html.count("<tr") == 3
+    assert html.count("<tr") == 4
+
+
+def test_the_overdue_flag_already_annotated_is_the_one_read(enterprise):
+    ticket = TicketFactory(enterprise=enterprise)
+    Ticket.objects.filter(pk=ticket.pk).update(due_at=timezone.now() - datetime.timedelta(days=2))
+    # As of a moment before the due time, the ticket was not yet overdue: the rows keep that.
+    earlier = timezone.now() - datetime.timedelta(days=3)
+    (row,) = _rows(with_overdue(queryset=Ticket.objects.all(), now=earlier))
+    assert row["overdue"] is False
+    (row,) = _rows(Ticket.objects.all())
+    assert row["overdue"] is True
+
+
+def test_an_unknown_status_is_shown_as_stored_and_escaped(enterprise):
+    ticket = TicketFactory(enterprise=enterprise)
+    (row,) = _rows(Ticket.objects.filter(pk=ticket.pk))
+    html = _render([{**row, "status": "<odd>"}])
+    assert '<span class="badge text-bg-primary">&lt;odd&gt;</span>' in html

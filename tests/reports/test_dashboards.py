@@ -94,13 +94,13 @@ def test_the_inspector_counts_their_open_overdue_and_recently_resolved_tickets(c
     assert dashboard["counts"]["open"] == 4
     assert dashboard["counts"]["overdue"] == 2
     assert dashboard["counts"]["resolved_recently"] == 1
-    listed = {t.pk for t in dashboard["open_tickets"]}
+    listed = {t["pk"] for t in dashboard["open_tickets"]}
     assert listed == {my_tickets[k].pk for k in ("assigned", "late", "waiting", "late_waiting")}
-    assert [t.pk for t in dashboard["open_tickets"]][:2] in (
+    assert [t["pk"] for t in dashboard["open_tickets"]][:2] in (
         [my_tickets["late"].pk, my_tickets["late_waiting"].pk],
         [my_tickets["late_waiting"].pk, my_tickets["late"].pk],
     ), "overdue tickets come first"
-    assert [t.pk for t in dashboard["recently_resolved"]] == [my_tickets["resolved"].pk], "the ones counted"
+    assert [t["pk"] for t in dashboard["recently_resolved"]] == [my_tickets["resolved"].pk], "the ones counted"
 
 
 def test_the_inspectors_counts_equal_the_ticket_list_filtered_the_same_way(client_for, inspector, my_tickets):
