@@ -124,9 +124,9 @@ def test_a_list_of_many_pages_groups_its_page_count_too():
     page = SimpleNamespace(
         paginator=paginator,
         number=1,
-        has_previous=False,
-        has_next=True,
-        next_page_number=2,
+        has_previous=lambda: False,
+        has_next=lambda: True,
+        next_page_number=lambda: 2,
         elided_range=[1, 2, "…", 1200],
         sizes=[30, 100],
     )
