@@ -136,9 +136,9 @@ def test_the_overdue_filter_keeps_only_overdue_tickets(client_for, inspector, la
     late, on_time, paused, done = late_and_on_time
     client = client_for(inspector)
     overdue = client.get(reverse("assistance:ticket-list"), {"overdue": "true"}).context["page"].object_list
-    assert [t.pk for t in overdue] == [late.pk]
+    assert [t["pk"] for t in overdue] == [late.pk]
     not_overdue = client.get(reverse("assistance:ticket-list"), {"overdue": "false"}).context["page"].object_list
-    assert {t.pk for t in not_overdue} == {on_time.pk, paused.pk, done.pk}
+    assert {t["pk"] for t in not_overdue} == {on_time.pk, paused.pk, done.pk}
 
 
 def test_the_detail_page_shows_overdue(client_for, inspector, late_and_on_time):
