@@ -40,9 +40,12 @@ def get_notification_for_user(*, user: User, pk: int) -> Notification:
 
 
 def unread_count(*, user: User) -> int:
-    """How many of the user's notifications are unread, up to UNREAD_CAP: one query on the inbox index."""
+    """How many of the user's notifications are unread, up to UNREAD_CAP: one query on the inbox index.
+
+    The ids themselves, at most UNREAD_CAP of them, rather than a count over a subquery that would read as
+    many: the same rows from the index, and a simpler query for every page to build."""
     unread = visible_notifications(user=user).filter(read_at__isnull=True).order_by()
-    return unread.values("pk")[:UNREAD_CAP].count()
+    return len(unread.values_list("pk", flat=True)[:UNREAD_CAP])
 
 
 def muted(*, users: Iterable[int], kind: str) -> set[int]:
