@@ -54,7 +54,7 @@ def export_get(django_capture_on_commit_callbacks):
 
 def _listed_numbers(client, filters=None) -> list[str]:
     page = client.get(TICKETS, filters or {}).context["page"]
-    return [ticket.number for ticket in page]
+    return [ticket["number"] for ticket in page]
 
 
 def _numbers(rows) -> list[str]:

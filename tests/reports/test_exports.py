@@ -120,7 +120,8 @@ def _page_ids(client, url_name, filters) -> list[int]:
     assert response.status_code == 200
     page = response.context["page"]
     assert page.paginator.num_pages == 1
-    ids = [row.pk for row in page]
+    # The ticket list's rows are plain values (selectors.ticket_table_rows); the other lists hold records.
+    ids = [row["pk"] if isinstance(row, dict) else row.pk for row in page]
     assert len(ids) == page.paginator.count
     return ids
 
