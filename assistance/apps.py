@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 from clusters.apps import replay_data_migrations
@@ -23,6 +23,12 @@ class AssistanceConfig(AppConfig):
         from .panels import register_panels
 
         register_panels()
+
+        from .notifications.models import Notification
+        from .notifications.services import inbox_changed
+
+        post_save.connect(inbox_changed, sender=Notification, dispatch_uid="inbox-changed-save")
+        post_delete.connect(inbox_changed, sender=Notification, dispatch_uid="inbox-changed-delete")
 
         from .plans.panels import register_panels as register_plan_panels
 

@@ -88,6 +88,43 @@ def kept(name: str, key: Any, compute: Callable[[], Any]) -> Any:
     return value
 
 
+def _changes_key(name: str) -> str:
+    return f"changes:{name}:{_database()}"
+
+
+def changes_of(name: str) -> str:
+    """The current version of a set of records outside the records version (the inbox, say)."""
+    version = cache.get(_changes_key(name))
+    if version is None:
+        cache.add(_changes_key(name), uuid.uuid4().hex, None)
+        version = cache.get(_changes_key(name), "")
+    return version
+
+
+def changed(name: str, *, using: str | None = None) -> None:
+    """A new version of `name` now, for the connection that wrote, and again once its transaction commits,
+    for any other that read the old records meanwhile and kept what it found under the new version."""
+
+    def renew() -> None:
+        cache.set(_changes_key(name), uuid.uuid4().hex, None)
+
+    renew()
+    if transaction.get_connection(using).in_atomic_block:
+        transaction.on_commit(renew, using=using)
+
+
+def kept_until_changed(name: str, key: Any, compute: Callable[[], Any]) -> Any:
+    """`name` for `key` as last computed while `changes_of(name)` stays the same (and for at most
+    FIGURES_CACHE_SECONDS, which bounds it where app servers do not share one cache)."""
+    digest = hashlib.sha1(repr(key).encode()).hexdigest()
+    cache_key = f"kept:{_database()}:{name}:{changes_of(name)}:{digest}"
+    value = cache.get(cache_key)
+    if value is None:
+        value = compute()
+        cache.set(cache_key, value, settings.FIGURES_CACHE_SECONDS)
+    return value
+
+
 def query_key(queryset) -> str:
     """The SQL of a queryset, to key what is kept about it; a query that can match nothing has no SQL."""
     try:

@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 
 from clusters.models import User
+from config.freshness import kept_until_changed
 
 from .models import Notification, NotificationPreference
 
@@ -39,13 +40,23 @@ def get_notification_for_user(*, user: User, pk: int) -> Notification:
     return get_object_or_404(visible_notifications(user=user), pk=pk)
 
 
+# Every write to the inbox (a notification made, read or deleted) starts a new version of this name
+# (services.inbox_changed); the unread counts are kept until then.
+INBOX = "inbox"
+
+
 def unread_count(*, user: User) -> int:
-    """How many of the user's notifications are unread, up to UNREAD_CAP: one query on the inbox index.
+    """How many of the user's notifications are unread, up to UNREAD_CAP: one query on the inbox index,
+    made again only once the inbox changes (every page's top bar shows it).
 
     The ids themselves, at most UNREAD_CAP of them, rather than a count over a subquery that would read as
-    many: the same rows from the index, and a simpler query for every page to build."""
-    unread = visible_notifications(user=user).filter(read_at__isnull=True).order_by()
-    return len(unread.values_list("pk", flat=True)[:UNREAD_CAP])
+    many: the same rows from the index, and a simpler query."""
+
+    def count() -> int:
+        unread = visible_notifications(user=user).filter(read_at__isnull=True).order_by()
+        return len(unread.values_list("pk", flat=True)[:UNREAD_CAP])
+
+    return kept_until_changed(INBOX, user.pk, count)
 
 
 def muted(*, users: Iterable[int], kind: str) -> set[int]:

@@ -18,17 +18,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusters.models import Region, User
+from config.freshness import changed
 
 from ..awards.models import AwardApplication, ReviewerAssignment
 from ..models import Ticket
 from ..tasks import enqueue_email, send_reminder_mail
 from .models import Notification, NotificationPreference
-from .selectors import mail_text, muted
+from .selectors import INBOX, mail_text, muted
 
 K = Notification.Kind
 # A review is reminded of daily from this many days before the cycle's review deadline (and after it,
 # while the application is still under review).
 REVIEW_REMINDER_DAYS = 3
+
+
+def inbox_changed(**kwargs) -> None:
+    """The inbox's unread counts are counted afresh (selectors.unread_count): call it with every write to
+    notifications that sends no model signal (bulk creates, updates); saves and deletes send one."""
+    changed(INBOX)
 
 
 def notify(
@@ -59,6 +66,7 @@ def notify(
         )
         for user in users
     )
+    inbox_changed()
     off = muted(users=[user.pk for user in users], kind=kind)
     addresses = [user.email for user in users if user.email and user.is_active and user.pk not in off]
     if addresses:
@@ -73,13 +81,16 @@ def notification_read(*, notification: Notification, at: datetime.datetime | Non
     if notification.read_at is None:
         notification.read_at = at or timezone.now()
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=notification.read_at)
+        inbox_changed()
     return notification
 
 
 @transaction.atomic
 def inbox_read_all(*, user: User, at: datetime.datetime | None = None) -> int:
     """Mark every unread notification of the user read, in one statement; returns how many."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=at or timezone.now())
+    read = Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=at or timezone.now())
+    inbox_changed()
+    return read
 
 
 @transaction.atomic
@@ -256,6 +267,7 @@ def send_reminders(*, at: datetime.datetime | None = None) -> dict[str, int]:
     ]
     with transaction.atomic():
         Notification.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+        inbox_changed()
         counts = dict(
             Notification.objects.filter(day=day, run=run)
             .order_by()

@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assistance import services
+from assistance.models import Ticket
 from assistance.notifications.models import Notification, NotificationPreference
 from assistance.notifications.selectors import UNREAD_CAP, unread_count
-from assistance.notifications.services import notify
+from assistance.notifications.services import inbox_changed, notify, send_reminders
 
 from .factories import TicketFactory
 
@@ -36,6 +37,7 @@ def _note(user, n=1, *, link="/assistance/", read=False, **kwargs):
         )
         for i in range(n)
     )
+    inbox_changed()  # as every bulk write to the inbox does
     return rows[0] if n == 1 else rows
 
 
@@ -290,6 +292,7 @@ def test_the_badge_is_one_query_however_many_are_unread(client_for, inspector):
     client = client_for(inspector)
     home = reverse("home")
     _queries(client, home)  # what the page keeps (the jurisdiction's regions, say) is read by the first request
+    inbox_changed()  # the empty inbox is counted again, as after any change
     without = _queries(client, home)
     _note(inspector, 60)
     with CaptureQueriesContext(connection) as context:
@@ -297,3 +300,43 @@ def test_the_badge_is_one_query_however_many_are_unread(client_for, inspector):
     assert _badge(response) == "60"
     assert len(context.captured_queries) == without
     assert sum("assistance_notification" in q["sql"] for q in context.captured_queries) == 1
+
+
+def _notification_queries(client) -> tuple[str, int]:
+    with CaptureQueriesContext(connection) as queries:
+        badge = _badge(client.get(reverse("home")))
+    return badge, sum("assistance_notification" in q["sql"] for q in queries.captured_queries)
+
+
+def test_the_unread_count_is_kept_until_the_inbox_changes(client_for, inspector):
+    _note(inspector, 2)
+    client = client_for(inspector)
+    assert _notification_queries(client) == ("2", 1)
+    assert _notification_queries(client) == ("2", 0), "counted once, then read back"
+
+
+def test_a_new_notification_a_reading_and_a_deletion_each_count_again(client_for, inspector, manager):
+    first = _note(inspector)
+    client = client_for(inspector)
+    assert _badge(client.get(reverse("home"))) == "1"
+    notify(recipients=[inspector], kind=K.TICKET_ASSIGNED, title="新工单", body="")
+    assert _badge(client.get(reverse("home"))) == "2"
+    client.post(reverse("assistance:notification-open", args=[first.pk]))
+    assert _badge(client.get(reverse("home"))) == "1"
+    Notification.objects.filter(recipient=inspector, read_at__isnull=True).get().delete()
+    assert _badge(client.get(reverse("home"))) == ""
+    # Another user's count is kept apart.
+    notify(recipients=[manager], kind=K.TICKET_ASSIGNED, title="新工单", body="")
+    assert _badge(client.get(reverse("home"))) == ""
+
+
+def test_reading_everything_and_the_reminder_run_count_again(client_for, inspector, enterprise):
+    _note(inspector, 3)
+    client = client_for(inspector)
+    assert _badge(client.get(reverse("home"))) == "3"
+    client.post(reverse("assistance:inbox-read-all"))
+    assert _badge(client.get(reverse("home"))) == ""
+    ticket = TicketFactory(enterprise=enterprise, assignee=inspector, status="assigned")
+    Ticket.objects.filter(pk=ticket.pk).update(due_at=timezone.now() + datetime.timedelta(hours=3))
+    assert send_reminders()[K.TICKET_DUE] == 1
+    assert _badge(client.get(reverse("home"))) == "1"
