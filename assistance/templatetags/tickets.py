@@ -25,6 +25,7 @@ def escape(value) -> str:
     """What Django's `escape` writes, without its check for lazy text on each of a page's hundreds of calls."""
     return html.escape(str(value))
 
+
 _ROW = (
     '<tr{overdue_row}><td class="text-nowrap card-head ticket-number"><a href="{url}">{number}</a></td>'
     '<td class="card-title ticket-title">{title}</td>'
