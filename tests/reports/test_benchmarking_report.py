@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from assistance.notifications.services import inbox_changed
 from reports.benchmarking import benchmarking_results, gap_rows, results_by_cluster
 from tests.assistance.benchmarking.factories import CampaignFactory, IndicatorFactory, ParticipationFactory
 from tests.factories import ClusterFactory
@@ -111,6 +112,7 @@ def test_the_report_costs_the_same_number_of_queries_as_participants_grow(client
     client = client_for(manager)
 
     def count() -> int:
+        inbox_changed()  # each view measured counts the unread notifications, as the first after a change does
         with CaptureQueriesContext(connection) as context:
             assert client.get(URL, {"year": 2021}).status_code == 200
         return len(context.captured_queries)
