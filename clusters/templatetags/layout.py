@@ -8,7 +8,6 @@ value from a record or a request is escaped here.
 
 from django import template
 from django.conf import settings
-from django.middleware.csrf import get_token
 from django.templatetags.i18n import language_name_local
 from django.urls import reverse
 from django.utils.html import escape
@@ -21,7 +20,8 @@ _ACTIVE = ' active" aria-current="page" '
 _LINK = '" '
 
 
-def _language_switch(request) -> str:
+def _language_switch(context) -> str:
+    request = context.get("request")
     current = get_language()
     options = "".join(
         f'\n    <option value="{escape(code)}"{" selected" if code == current else ""}>'
@@ -30,8 +30,8 @@ def _language_switch(request) -> str:
     )
     return (
         f'<form action="{reverse("set_language")}" method="post" '
-        f'class="d-flex align-items-center ms-lg-2 my-1 language-switch">{_csrf_input(request)}\n'
-        f'  <input name="next" type="hidden" value="{escape(request.get_full_path())}">\n'
+        f'class="d-flex align-items-center ms-lg-2 my-1 language-switch">{_csrf_input(context)}\n'
+        f'  <input name="next" type="hidden" value="{escape(request.get_full_path() if request else "")}">\n'
         f'  <label for="language-select" class="visually-hidden">{escape(gettext("Language"))}</label>\n'
         f'  <select id="language-select" name="language" class="form-select form-select-sm" data-autosubmit>'
         f"{options}\n  </select>\n"
@@ -40,15 +40,19 @@ def _language_switch(request) -> str:
     )
 
 
-def _csrf_input(request) -> str:
-    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">'
+def _csrf_input(context) -> str:
+    """What `{% csrf_token %}` gives: the hidden input, or nothing on a page rendered without the token (the
+    503 and 500 pages are drawn without context processors)."""
+    token = context.get("csrf_token")
+    if not token or token == "NOTPROVIDED":
+        return ""
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(str(token))}">'
 
 
 @register.simple_tag(takes_context=True)
 def top_bar(context) -> SafeString:
     """The blue bar: the site's name; signed in, the sections, search, who is signed in, inbox, downloads,
     password, sign-out and language; signed out, the language only."""
-    request = context["request"]
     user = context.get("user")
     head = (
         f'<nav class="navbar navbar-expand-lg navbar-dark bg-primary mb-3" aria-label="{escape(gettext("Main navigation"))}">\n'
@@ -56,7 +60,7 @@ def top_bar(context) -> SafeString:
         f'    <a class="navbar-brand" href="{reverse("home")}">{escape(gettext("Key-region quality improvement"))}</a>\n'
     )
     if user is None or not user.is_authenticated:
-        return mark_safe(f"{head}    {_language_switch(request)}\n  </div>\n</nav>")
+        return mark_safe(f"{head}    {_language_switch(context)}\n  </div>\n</nav>")
     help_label = escape(gettext("Help on this page"))
     items = "".join(
         f'\n        <li class="nav-item"><a class="nav-link{_ACTIVE if item["active"] else _LINK}'
@@ -101,10 +105,10 @@ def top_bar(context) -> SafeString:
         f'        <li class="nav-item"><a class="nav-link" href="{reverse("password_change")}">'
         f"{escape(gettext('Change password'))}</a></li>\n"
         f'        <li class="nav-item">\n'
-        f'          <form method="post" action="{reverse("logout")}" class="d-inline">{_csrf_input(request)}\n'
+        f'          <form method="post" action="{reverse("logout")}" class="d-inline">{_csrf_input(context)}\n'
         f'            <button type="submit" class="btn btn-link nav-link">{escape(gettext("Sign out"))}</button>\n'
         f"          </form>\n        </li>\n"
-        f'        <li class="nav-item">{_language_switch(request)}</li>\n'
+        f'        <li class="nav-item">{_language_switch(context)}</li>\n'
         f"      </ul>\n    </div>\n"
     )
     return mark_safe(f"{head}{body}  </div>\n</nav>")

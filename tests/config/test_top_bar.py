@@ -5,7 +5,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.template import RequestContext, Template
+from django.template import Context, RequestContext, Template
 from django.test import RequestFactory
 from django.urls import resolve
 from django.utils import translation
@@ -120,3 +120,11 @@ def test_signed_out_the_bar_offers_the_language_only(language):
     assert _squeezed(drawn) == _squeezed(expected)
     assert "main-nav" not in drawn
     assert 'value="/accounts/login/?next=/x/%22"' in drawn
+
+
+def test_a_page_drawn_without_the_request_gets_the_signed_out_bar_without_a_token():
+    """The 503 and 500 pages are rendered with a plain context: no request, no user, no CSRF token."""
+    drawn = Template("{% load layout %}{% top_bar %}").render(Context({}))
+    assert _squeezed(drawn) == _squeezed(Template(REFERENCE).render(Context({})))
+    assert "csrfmiddlewaretoken" not in drawn
+    assert 'name="next" type="hidden" value=""' in drawn
