@@ -45,3 +45,23 @@ def test_an_inactive_user_has_no_permissions(county):
     user = UserFactory(groups=["manager"], jurisdiction=county, is_active=False)
     assert ModelBackendWithScope().get_all_permissions(user) == set()
     assert Group.objects.get(name="manager").permissions.exists()
+
+
+def test_a_permission_held_both_directly_and_through_groups_counts_once(county):
+    user = UserFactory(groups=["inspector", "manager"], jurisdiction=county)
+    user.user_permissions.add(Permission.objects.get(codename="view_ticket", content_type__app_label="assistance"))
+    fresh = type(user).objects.get(pk=user.pk)
+    assert ModelBackendWithScope().get_all_permissions(fresh) == ModelBackend().get_all_permissions(fresh)
+    assert "assistance.view_ticket" in ModelBackendWithScope().get_all_permissions(fresh)
+
+
+def test_a_user_of_no_group_holds_only_their_own_permissions(county):
+    user = UserFactory(jurisdiction=county)
+    assert ModelBackendWithScope().get_all_permissions(type(user).objects.get(pk=user.pk)) == set()
+    user.user_permissions.add(Permission.objects.get(codename="view_cluster"))
+    assert ModelBackendWithScope().get_all_permissions(type(user).objects.get(pk=user.pk)) == {"clusters.view_cluster"}
+
+
+def test_a_superuser_holds_every_permission(county):
+    user = UserFactory(jurisdiction=county, is_superuser=True)
+    assert len(ModelBackendWithScope().get_all_permissions(user)) == Permission.objects.count()
