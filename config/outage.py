@@ -50,9 +50,9 @@ def database_unavailable(request: HttpRequest, error: BaseException) -> HttpResp
     logger.warning("Database unavailable for %s %s: %s", request.method, request.path, error)
     session = getattr(request, "session", None)
     if session is not None and not hasattr(session, "_session_cache"):
-        # The session could not be read. Sessions are saved on every request (the idle timeout), and the
-        # session middleware would read it again on the way out and fail there; an empty cache for this one
-        # response lets it pass (a 5xx response never saves the session, so nothing is lost).
+        # The session could not be read. The session middleware renews sessions on the way out (the idle
+        # timeout) and would read it again there and fail; an empty cache for this one response lets it pass
+        # (a 5xx response never saves the session, so nothing is lost).
         session._session_cache = {}
     response = HttpResponse(loader.render_to_string("503.html"), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)

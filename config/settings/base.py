@@ -42,7 +42,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "config.outage.SessionMiddleware",
+    "config.sessions.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -141,10 +141,11 @@ HELPDESK_CONTACT = env_str("HELPDESK_CONTACT", "")
 # Whose system this is: named on the sign-in page and at the head of every printed page.
 BUREAU_NAME = env_str("BUREAU_NAME", "唐山市市场监督管理局")
 
-# Sessions end after SESSION_IDLE_MINUTES without a request (each request renews them), and
-# optionally when the browser closes as well.
+# Sessions end after SESSION_IDLE_MINUTES without a request, and optionally when the browser closes as
+# well. Requests renew them, writing a session at most once every SESSION_RENEW_SECONDS (config/sessions.py).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 8 * 60) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
 
 # Content-Security-Policy: scripts, styles, fonts and images come from the site itself
