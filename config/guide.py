@@ -26,6 +26,8 @@ from django.views.decorators.http import require_GET
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from config.links import url as link
+
 GUIDE_DIR = Path(settings.BASE_DIR) / "docs" / "guide"
 SCREENS_DIR = GUIDE_DIR / "screens"
 LANGUAGES = ("zh-hans", "en")
@@ -264,8 +266,8 @@ def guide_language(language: str | None = None) -> str:
 
 def help_url(page: str | None = None) -> str:
     if not page or page == "index":
-        return reverse("help")
-    return reverse("help-page", args=[page])
+        return link("help")
+    return link("help-page", page)
 
 
 @lru_cache(maxsize=1)

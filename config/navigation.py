@@ -1,10 +1,11 @@
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from assistance.notifications.selectors import UNREAD_CAP, unread_count
+from config.links import url as link
 
 # (label, url name, any one of these permissions (or none needed), staff only)
 NAVIGATION = [
@@ -44,7 +45,7 @@ def navigation(request):
         if perms and not any(user.has_perm(perm) for perm in perms):
             continue
         try:
-            url = reverse(name)
+            url = link(name)
         except NoReverseMatch:
             continue
         items.append({"label": label, "url": url, "active": False})

@@ -10,13 +10,13 @@ import html
 from collections.abc import Iterable, Mapping
 
 from django import template
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from assistance.models import Ticket
 from clusters.models import User
+from config.links import url
 
 register = template.Library()
 
@@ -43,7 +43,7 @@ _NONE = "—"
 
 
 def _detail_url():
-    address = reverse("assistance:ticket-detail", args=[_ID])
+    address = url("assistance:ticket-detail", _ID)
     head, tail = address.split(str(_ID))
     return lambda pk: f"{head}{pk}{tail}"
 

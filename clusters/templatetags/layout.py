@@ -9,10 +9,11 @@ value from a record or a request is escaped here.
 from django import template
 from django.conf import settings
 from django.templatetags.i18n import language_name_local
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, pgettext
+
+from config.links import url
 
 register = template.Library()
 
@@ -29,7 +30,7 @@ def _language_switch(context) -> str:
         for code, _name in settings.LANGUAGES
     )
     return (
-        f'<form action="{reverse("set_language")}" method="post" '
+        f'<form action="{url("set_language")}" method="post" '
         f'class="d-flex align-items-center ms-lg-2 my-1 language-switch">{_csrf_input(context)}\n'
         f'  <input name="next" type="hidden" value="{escape(request.get_full_path() if request else "")}">\n'
         f'  <label for="language-select" class="visually-hidden">{escape(gettext("Language"))}</label>\n'
@@ -57,7 +58,7 @@ def top_bar(context) -> SafeString:
     head = (
         f'<nav class="navbar navbar-expand-lg navbar-dark bg-primary mb-3" aria-label="{escape(gettext("Main navigation"))}">\n'
         f'  <div class="container-fluid">\n'
-        f'    <a class="navbar-brand" href="{reverse("home")}">{escape(gettext("Key-region quality improvement"))}</a>\n'
+        f'    <a class="navbar-brand" href="{url("home")}">{escape(gettext("Key-region quality improvement"))}</a>\n'
     )
     if user is None or not user.is_authenticated:
         return mark_safe(f"{head}    {_language_switch(context)}\n  </div>\n</nav>")
@@ -70,7 +71,7 @@ def top_bar(context) -> SafeString:
     search = ""
     if context.get("search_box"):
         search = (
-            f'\n<form class="d-flex me-lg-2 my-2 my-lg-0" role="search" method="get" action="{reverse("search")}">\n'
+            f'\n<form class="d-flex me-lg-2 my-2 my-lg-0" role="search" method="get" action="{url("search")}">\n'
             f'  <input class="form-control form-control-sm" type="search" name="q" maxlength="100" '
             f'value="{escape(context.get("search_query") or "")}"\n'
             f'         placeholder="{escape(gettext("Name, number or credit code"))}" '
@@ -98,14 +99,14 @@ def top_bar(context) -> SafeString:
         f"      {search}\n"
         f'      <ul class="navbar-nav">\n'
         f'        <li class="nav-item"><span class="navbar-text me-2">{who}</span></li>\n'
-        f'        <li class="nav-item"><a class="nav-link" href="{reverse("assistance:inbox")}" id="inbox-link">'
+        f'        <li class="nav-item"><a class="nav-link" href="{url("assistance:inbox")}" id="inbox-link">'
         f"{escape(gettext('Inbox'))}{badge}</a></li>\n"
-        f'        <li class="nav-item"><a class="nav-link" href="{reverse("reports:export-list")}">'
+        f'        <li class="nav-item"><a class="nav-link" href="{url("reports:export-list")}">'
         f"{escape(gettext('My downloads'))}</a></li>\n"
-        f'        <li class="nav-item"><a class="nav-link" href="{reverse("password_change")}">'
+        f'        <li class="nav-item"><a class="nav-link" href="{url("password_change")}">'
         f"{escape(gettext('Change password'))}</a></li>\n"
         f'        <li class="nav-item">\n'
-        f'          <form method="post" action="{reverse("logout")}" class="d-inline">{_csrf_input(context)}\n'
+        f'          <form method="post" action="{url("logout")}" class="d-inline">{_csrf_input(context)}\n'
         f'            <button type="submit" class="btn btn-link nav-link">{escape(gettext("Sign out"))}</button>\n'
         f"          </form>\n        </li>\n"
         f'        <li class="nav-item">{_language_switch(context)}</li>\n'
