@@ -38,3 +38,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 
 # --- Background jobs: run at once, in the test's process; tests of the queue use the database backend.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Every request renews its session, as Django's SESSION_SAVE_EVERY_REQUEST would: a test that counts a
+# page's queries then counts the same whichever request it measures. The renewal's own tests set 60.
+SESSION_RENEW_SECONDS = 0
