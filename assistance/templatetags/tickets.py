@@ -64,7 +64,7 @@ def ticket_rows(tickets: Iterable[Mapping]) -> SafeString:
 
     def row(ticket: Mapping) -> str:
         overdue = ticket["overdue"]
-        cluster = ticket["enterprise__cluster__name"]
+        cluster = ticket["cluster_name"]
         assignee = ticket["assignee__username"]
         due = ticket["due_at"]
         return _ROW.format(
@@ -74,7 +74,7 @@ def ticket_rows(tickets: Iterable[Mapping]) -> SafeString:
             title=escape(ticket["title"]),
             enterprise=escape(ticket["enterprise__name"]),
             cluster=escape(cluster) if cluster is not None else _NONE,
-            category=escape(ticket["category__name"]),
+            category=escape(ticket["category_name"]),
             badge=Ticket.badge_for(ticket["status"]),
             status=statuses.get(ticket["status"], escape(ticket["status"])),
             assignee=(

@@ -105,3 +105,24 @@ def test_an_unknown_status_is_shown_as_stored_and_escaped(enterprise):
     (row,) = _rows(Ticket.objects.filter(pk=ticket.pk))
     html = _render([{**row, "status": "<odd>"}])
     assert '<span class="badge text-bg-primary">&lt;odd&gt;</span>' in html
+
+
+def test_the_rows_join_only_the_enterprise_and_the_assignee(enterprise):
+    # Every join more is planned again on every page; the cluster's and category's names are subqueries.
+    query = ticket_table_rows(Ticket.objects.order_by("pk")).query
+    sql = str(query)
+    assert sorted(join.table_name for join in query.alias_map.values()) == [
+        "assistance_ticket",
+        "clusters_enterprise",
+        "clusters_user",
+    ]
+    assert '"clusters_cluster"' in sql and '"assistance_ticketcategory"' in sql
+
+
+def test_the_names_follow_a_filter_on_the_enterprise_and_its_cluster(enterprise, county):
+    other = EnterpriseFactory(county=county)
+    TicketFactory(enterprise=enterprise)
+    TicketFactory(enterprise=other)
+    queryset = Ticket.objects.filter(enterprise__cluster=other.cluster, enterprise__name=other.name)
+    (row,) = _rows(queryset)
+    assert (row["enterprise__name"], row["cluster_name"]) == (other.name, other.cluster.name)
