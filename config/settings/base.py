@@ -144,6 +144,7 @@ BUREAU_NAME = env_str("BUREAU_NAME", "唐山市市场监督管理局")
 # Sessions end after SESSION_IDLE_MINUTES without a request, and optionally when the browser closes as
 # well. Requests renew them, writing a session at most once every SESSION_RENEW_SECONDS (config/sessions.py).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 8 * 60) * 60
+SESSION_ENGINE = "config.sessions"
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", False)

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 
-from clusters.backends import ModelBackendWithScope
+from clusters.backends import ModelBackendWithScope, signed_in_user
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -14,6 +14,40 @@ def test_the_signed_in_user_comes_with_their_jurisdiction_in_one_query(manager, 
     with django_assert_num_queries(1):
         user = ModelBackendWithScope().get_user(manager.pk)
         assert user.jurisdiction == manager.jurisdiction
+
+
+def _values(record) -> dict:
+    return {field.attname: getattr(record, field.attname) for field in type(record)._meta.concrete_fields}
+
+
+@pytest.mark.parametrize("role", ["inspector", "manager", "admin_user"])
+def test_the_signed_in_user_is_what_the_orm_reads_with_the_same_types(role, request, django_assert_num_queries):
+    user = request.getfixturevalue(role)
+    type(user).objects.filter(pk=user.pk).update(last_login="2026-03-01T08:30:00+08:00")
+    expected = type(user).objects.select_related("jurisdiction").get(pk=user.pk)
+    with django_assert_num_queries(1):
+        signed_in = signed_in_user(str(user.pk))
+        jurisdiction = signed_in.jurisdiction
+    assert _values(signed_in) == _values(expected)
+    assert {k: type(v) for k, v in _values(signed_in).items()} == {k: type(v) for k, v in _values(expected).items()}
+    assert signed_in.last_login.utcoffset() is not None
+    assert signed_in._state.adding is False and signed_in._state.db == expected._state.db
+    if expected.jurisdiction is None:
+        assert jurisdiction is None
+    else:
+        assert _values(jurisdiction) == _values(expected.jurisdiction)
+
+
+def test_a_user_without_a_jurisdiction_has_none_without_another_query(county, django_assert_num_queries):
+    user = UserFactory(jurisdiction=None)
+    with django_assert_num_queries(1):
+        assert signed_in_user(user.pk).jurisdiction is None
+
+
+def test_an_id_that_is_no_number_signs_no_one_in(manager, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert signed_in_user("not-a-number") is None
+    assert ModelBackendWithScope().get_user("1; DROP TABLE clusters_user") is None
 
 
 def test_an_inactive_or_missing_user_is_not_signed_in(manager):

@@ -7,12 +7,12 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
 from django.db import OperationalError
 from django.http import HttpResponse
 from django.test import RequestFactory
 
 from config.outage import server_error
+from config.sessions import SessionStore
 from config.settings.database import resilient
 
 ROOT = Path(__file__).resolve().parent.parent.parent

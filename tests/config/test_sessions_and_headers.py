@@ -88,6 +88,35 @@ def test_a_session_idle_for_longer_than_its_age_has_ended(client, inspector, set
 
 
 @pytest.mark.django_db
+@pytest.mark.django_db
+def test_the_site_reads_a_session_as_django_does_in_one_plain_query(django_assert_num_queries):
+    from django.contrib.sessions.backends.db import SessionStore as DjangoStore
+
+    from config.sessions import SessionStore
+
+    assert settings.SESSION_ENGINE == "config.sessions"
+    stored = SessionStore()
+    stored.update({"_auth_user_id": "7", "note": "质量提升"})
+    stored.create()
+    with django_assert_num_queries(1):
+        ours = SessionStore(stored.session_key).load()
+    assert ours == DjangoStore(stored.session_key).load() == {"_auth_user_id": "7", "note": "质量提升"}
+
+
+@pytest.mark.django_db
+def test_an_expired_or_unknown_session_reads_as_empty_and_forgets_its_key():
+    from config.sessions import SessionStore
+
+    stored = SessionStore()
+    stored["note"] = "x"
+    stored.create()
+    Session.objects.filter(session_key=stored.session_key).update(expire_date=timezone.now() - timedelta(seconds=1))
+    for key in (stored.session_key, "nosuchsessionkeynosuchsessionkey"):
+        session = SessionStore(key)
+        assert session.load() == {}
+        assert session.session_key is None
+
+
 def test_signing_in_saves_a_session_stamped_with_its_renewal(client, inspector):
     response = client.post(reverse("login"), {"username": inspector.username, "password": "secret-pass-123"})
     assert response.status_code == 302
