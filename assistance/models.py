@@ -383,11 +383,19 @@ class Ticket(VersionedModel):
 
     def is_overdue(self, now: datetime.datetime | None = None) -> bool:
         """Past due with the clock running, or already past due when waiting began."""
-        now = now or timezone.now()
-        if self.status in self.CLOCK_RUNNING:
-            return self.due_at < now
-        if self.status == self.Status.WAITING and self.waiting_since:
-            return self.due_at < self.waiting_since
+        return self.overdue_of(self.status, self.due_at, self.waiting_since, now or timezone.now())
+
+    @classmethod
+    def overdue_of(
+        cls, status: str, due_at: datetime.datetime | None, waiting_since: datetime.datetime | None, now
+    ) -> bool:
+        """`is_overdue` for a ticket's values as read (a table's rows)."""
+        if due_at is None:
+            return False
+        if status in cls.CLOCK_RUNNING:
+            return due_at < now
+        if status == cls.Status.WAITING and waiting_since:
+            return due_at < waiting_since
         return False
 
     @classmethod

@@ -55,6 +55,7 @@ from .selectors import (
     my_open_tickets,
     my_team_waiting_tickets,
     open_tickets,
+    ticket_records,
     ticket_table_rows,
     ticket_timeline,
     visible_tickets,
@@ -135,14 +136,16 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _ticket_filter(request: HttpRequest) -> TicketFilter:
-    queryset = select_ticket_list(user=request.user).order_by("-opened_at", "-id")
+    """The list's filters over the visible tickets; rows (`ticket_table_rows`) and exports
+    (`ticket_records`) each read what they show of the tickets filtered."""
+    queryset = visible_tickets(user=request.user).order_by("-opened_at", "-id")
     return TicketFilter(request.GET or None, queryset=queryset, request=request)
 
 
 TICKET_EXPORT = register_export(
     ListExport(
         name="assistance:ticket-list",
-        rows=lambda request: _ticket_filter(request).qs,
+        rows=lambda request: ticket_records(_ticket_filter(request).qs),
         columns=TICKET_COLUMNS,
         stem="tickets",
         title=gettext_lazy("Help tickets"),
@@ -155,7 +158,7 @@ TICKET_EXPORT = register_export(
 def ticket_list(request: HttpRequest) -> HttpResponse:
     ticket_filter = _ticket_filter(request)
     if fmt := export_requested(request):
-        return list_export_response(request, TICKET_EXPORT, fmt, ticket_filter.qs)
+        return list_export_response(request, TICKET_EXPORT, fmt, ticket_records(ticket_filter.qs))
     page = paginate(request, ticket_table_rows(ticket_filter.qs))
     return render(request, "assistance/ticket_list.html", {"filter": ticket_filter, "page": page})
 

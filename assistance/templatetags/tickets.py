@@ -61,9 +61,12 @@ def ticket_rows(tickets: Iterable[Mapping]) -> SafeString:
     }
     statuses = {value: escape(label) for value, label in Ticket.Status.choices}
     overdue_badge = f' <span class="badge text-bg-danger">{escape(_("Overdue"))}</span>'
+    now = timezone.now()
 
     def row(ticket: Mapping) -> str:
-        overdue = ticket["overdue"]
+        overdue = ticket.get("overdue")
+        if overdue is None:
+            overdue = Ticket.overdue_of(ticket["status"], ticket["due_at"], ticket["waiting_since"], now)
         cluster = ticket["cluster_name"]
         assignee = ticket["assignee__username"]
         due = ticket["due_at"]

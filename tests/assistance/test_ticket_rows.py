@@ -96,8 +96,41 @@ def test_the_overdue_flag_already_annotated_is_the_one_read(enterprise):
     earlier = timezone.now() - datetime.timedelta(days=3)
     (row,) = _rows(with_overdue(queryset=Ticket.objects.all(), now=earlier))
     assert row["overdue"] is False
+    assert "table-danger" not in _render([row])
+    # Not annotated, the row is overdue as of now, by the same rule as the ticket's own.
     (row,) = _rows(Ticket.objects.all())
-    assert row["overdue"] is True
+    assert "overdue" not in row
+    assert _render([row]).startswith('<tr class="table-danger">')
+
+
+@pytest.mark.parametrize(
+    ("status", "due_in_hours", "waiting_since_hours", "overdue"),
+    [
+        ("new", -1, None, True),
+        ("in_progress", 1, None, False),
+        ("reopened", -1, None, True),
+        ("waiting", -5, -6, False),  # waiting began before the due time: the clock stopped in time
+        ("waiting", -5, -4, True),  # already past due when waiting began
+        ("resolved", -9, None, False),
+        ("cancelled", -9, None, False),
+    ],
+)
+def test_a_rows_overdue_flag_follows_the_tickets_own_rule(
+    enterprise, status, due_in_hours, waiting_since_hours, overdue
+):
+    now = timezone.now()
+    ticket = TicketFactory(enterprise=enterprise)
+    Ticket.objects.filter(pk=ticket.pk).update(
+        status=status,
+        due_at=now + datetime.timedelta(hours=due_in_hours),
+        waiting_since=None if waiting_since_hours is None else now + datetime.timedelta(hours=waiting_since_hours),
+    )
+    ticket.refresh_from_db()
+    assert ticket.is_overdue() is overdue
+    (annotated,) = _rows(with_overdue(queryset=Ticket.objects.all()))
+    assert annotated["overdue"] is overdue
+    (row,) = _rows(Ticket.objects.all())
+    assert ("table-danger" in _render([row])) is overdue
 
 
 def test_an_unknown_status_is_shown_as_stored_and_escaped(enterprise):
