@@ -77,6 +77,8 @@ TEMPLATES = [
                 "config.navigation.bureau",
                 "config.guide.help_link",
             ],
+            # `{% url %}` with its addresses kept (config/links.py).
+            "builtins": ["config.links"],
         },
     },
 ]
