@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from assistance.models import Ticket
+from assistance.selectors import ticket_row_names
 from clusters.models import User
 from config.links import url
 
@@ -51,6 +52,11 @@ def _detail_url():
 @register.simple_tag
 def ticket_rows(tickets: Iterable[Mapping]) -> SafeString:
     """The `<tr>` of each ticket: number (a link), title, enterprise, cluster, category, status, assignee, due."""
+    tickets = list(tickets)
+    if not tickets:
+        return mark_safe("")
+    names = ticket_row_names()
+    clusters, categories = names["clusters"], names["categories"]
     url = _detail_url()
     labels = {
         "enterprise_label": escape(_("Enterprise")),
@@ -67,7 +73,7 @@ def ticket_rows(tickets: Iterable[Mapping]) -> SafeString:
         overdue = ticket.get("overdue")
         if overdue is None:
             overdue = Ticket.overdue_of(ticket["status"], ticket["due_at"], ticket["waiting_since"], now)
-        cluster = ticket["cluster_name"]
+        cluster = clusters.get(ticket["enterprise__cluster"])
         assignee = ticket["assignee__username"]
         due = ticket["due_at"]
         return _ROW.format(
@@ -77,7 +83,7 @@ def ticket_rows(tickets: Iterable[Mapping]) -> SafeString:
             title=escape(ticket["title"]),
             enterprise=escape(ticket["enterprise__name"]),
             cluster=escape(cluster) if cluster is not None else _NONE,
-            category=escape(ticket["category_name"]),
+            category=escape(categories.get(ticket["category"], "")),
             badge=Ticket.badge_for(ticket["status"]),
             status=statuses.get(ticket["status"], escape(ticket["status"])),
             assignee=(
