@@ -62,9 +62,35 @@ def test_permissions_are_djangos_own_in_one_query(role, request, django_assert_n
     user = request.getfixturevalue(role)
     expected = ModelBackend().get_all_permissions(type(user).objects.get(pk=user.pk))
     fresh = type(user).objects.get(pk=user.pk)
+    ModelBackendWithScope().get_all_permissions(type(user).objects.get(pk=user.pk))  # the names, read once
     with django_assert_num_queries(1):
         assert ModelBackendWithScope().get_all_permissions(fresh) == expected
         assert ModelBackendWithScope().get_all_permissions(fresh) == expected  # kept on the user
+
+
+def test_a_permission_made_after_the_names_were_read_is_named_too(county):
+    from django.contrib.contenttypes.models import ContentType
+
+    user = UserFactory(groups=["inspector"], jurisdiction=county)
+    ModelBackendWithScope().get_all_permissions(type(user).objects.get(pk=user.pk))
+    made = Permission.objects.create(
+        codename="approve_everything", name="x", content_type=ContentType.objects.get_for_model(Group)
+    )
+    user.user_permissions.add(made)
+    assert "auth.approve_everything" in ModelBackendWithScope().get_all_permissions(type(user).objects.get(pk=user.pk))
+
+
+def test_an_unknown_permission_id_reads_the_names_again(county, django_assert_num_queries):
+    from clusters import backends
+
+    user = UserFactory(groups=["inspector"], jurisdiction=county)
+    expected = ModelBackend().get_all_permissions(type(user).objects.get(pk=user.pk))
+    # As if another process had made a permission since: the kept names lack one the user holds.
+    names = backends._permission_names_by_id("default")
+    backends._names_by_id["default"] = {pk: name for pk, name in names.items() if name != sorted(expected)[0]}
+    fresh = type(user).objects.get(pk=user.pk)
+    with django_assert_num_queries(2):  # who holds what, then every permission's name
+        assert ModelBackendWithScope().get_all_permissions(fresh) == expected
 
 
 def test_a_users_own_permission_counts_beside_their_groups(county):
