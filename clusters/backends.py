@@ -8,7 +8,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import connections, router
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
 
@@ -54,7 +54,9 @@ def _permission_names_by_id(alias: str, *, refresh: bool = False) -> dict[int, s
 
 
 @receiver([post_save, post_delete], sender=Permission, dispatch_uid="clusters.backends.forget_permission_names")
+@receiver(post_migrate, dispatch_uid="clusters.backends.forget_permission_names_after_migrating")
 def _forget_permission_names(**kwargs) -> None:
+    # After migrating (or a test's flush) the permissions are made again in bulk, without post_save.
     _names_by_id.clear()
 
 

@@ -125,3 +125,16 @@ def test_a_user_of_no_group_holds_only_their_own_permissions(county):
 def test_a_superuser_holds_every_permission(county):
     user = UserFactory(jurisdiction=county, is_superuser=True)
     assert len(ModelBackendWithScope().get_all_permissions(user)) == Permission.objects.count()
+
+
+def test_the_permission_names_are_read_again_after_migrating(county):
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
+    from clusters import backends
+
+    user = UserFactory(groups=["inspector"], jurisdiction=county)
+    ModelBackendWithScope().get_all_permissions(type(user).objects.get(pk=user.pk))
+    assert backends._names_by_id
+    post_migrate.send(sender=apps.get_app_config("clusters"), app_config=apps.get_app_config("clusters"))
+    assert backends._names_by_id == {}
