@@ -64,8 +64,10 @@ class SessionStore(db.SessionStore):
 
     def load(self):
         alias = router.db_for_read(self.model)
-        with connections[alias].cursor() as cursor:
-            cursor.execute(_load_sql(alias), [self.session_key, timezone.now()])
+        connection = connections[alias]
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        with connection.cursor() as cursor:
+            cursor.execute(_load_sql(alias), [self.session_key, now])
             row = cursor.fetchone()
         if row is None:
             self._session_key = None

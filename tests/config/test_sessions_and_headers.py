@@ -117,6 +117,20 @@ def test_an_expired_or_unknown_session_reads_as_empty_and_forgets_its_key():
         assert session.session_key is None
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("seconds", [2, 60 * 60])
+def test_a_session_that_ends_soon_is_still_read_until_it_ends(seconds):
+    from config.sessions import SessionStore
+
+    stored = SessionStore()
+    stored["note"] = "x"
+    stored.create()
+    Session.objects.filter(session_key=stored.session_key).update(
+        expire_date=timezone.now() + timedelta(seconds=seconds)
+    )
+    assert SessionStore(stored.session_key).load() == {"note": "x"}
+
+
 def test_signing_in_saves_a_session_stamped_with_its_renewal(client, inspector):
     response = client.post(reverse("login"), {"username": inspector.username, "password": "secret-pass-123"})
     assert response.status_code == 302
