@@ -11,6 +11,8 @@ from django.db import connections, router
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
+from config.freshness import records_version
+
 
 @cache
 def _permissions_sql(alias: str) -> str:
@@ -38,19 +40,21 @@ def _permissions_sql(alias: str) -> str:
     )
 
 
-# Every permission's "app_label.codename" by id, per database: permissions are made by migrations and
-# never change, so the names are read once; a permission saved or deleted, or an id not found, reads
-# them again. Who holds which permission is read on every request (`permission_names`).
-_names_by_id: dict[str, dict[int, str]] = {}
+# Every permission's "app_label.codename" by id, per database, as of a records version: permissions are
+# made by migrations and never change, so the names are read again only once the records change (as
+# every kept figure is), when a permission is saved or deleted, after migrating, or when an id is not
+# found. Who holds which permission is read on every request (`permission_names`).
+_names_by_id: dict[str, tuple[str, dict[int, str]]] = {}
 
 
 def _permission_names_by_id(alias: str, *, refresh: bool = False) -> dict[int, str]:
-    names = None if refresh else _names_by_id.get(alias)
-    if names is None:
+    version = records_version()
+    known = _names_by_id.get(alias)
+    if refresh or known is None or known[0] != version:
         rows = Permission.objects.using(alias).values_list("pk", "content_type__app_label", "codename").order_by()
-        names = {pk: f"{app_label}.{codename}" for pk, app_label, codename in rows}
-        _names_by_id[alias] = names
-    return names
+        known = (version, {pk: f"{app_label}.{codename}" for pk, app_label, codename in rows})
+        _names_by_id[alias] = known
+    return known[1]
 
 
 @receiver([post_save, post_delete], sender=Permission, dispatch_uid="clusters.backends.forget_permission_names")

@@ -87,7 +87,8 @@ def test_an_unknown_permission_id_reads_the_names_again(county, django_assert_nu
     expected = ModelBackend().get_all_permissions(type(user).objects.get(pk=user.pk))
     # As if another process had made a permission since: the kept names lack one the user holds.
     names = backends._permission_names_by_id("default")
-    backends._names_by_id["default"] = {pk: name for pk, name in names.items() if name != sorted(expected)[0]}
+    version, _ = backends._names_by_id["default"]
+    backends._names_by_id["default"] = (version, {pk: n for pk, n in names.items() if n != sorted(expected)[0]})
     fresh = type(user).objects.get(pk=user.pk)
     with django_assert_num_queries(2):  # who holds what, then every permission's name
         assert ModelBackendWithScope().get_all_permissions(fresh) == expected
@@ -138,3 +139,14 @@ def test_the_permission_names_are_read_again_after_migrating(county):
     assert backends._names_by_id
     post_migrate.send(sender=apps.get_app_config("clusters"), app_config=apps.get_app_config("clusters"))
     assert backends._names_by_id == {}
+
+
+def test_the_permission_names_are_read_again_once_the_records_change(county, django_assert_num_queries):
+    from config import freshness
+
+    user = UserFactory(groups=["inspector"], jurisdiction=county)
+    fresh = type(user).objects.get(pk=user.pk)
+    ModelBackendWithScope().get_all_permissions(type(user).objects.get(pk=user.pk))
+    freshness._new_version()  # what a committed change of the records does
+    with django_assert_num_queries(2):  # who holds what, then the names as of the new records version
+        ModelBackendWithScope().get_all_permissions(fresh)
