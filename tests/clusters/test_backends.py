@@ -62,36 +62,9 @@ def test_permissions_are_djangos_own_in_one_query(role, request, django_assert_n
     user = request.getfixturevalue(role)
     expected = ModelBackend().get_all_permissions(type(user).objects.get(pk=user.pk))
     fresh = type(user).objects.get(pk=user.pk)
-    ModelBackendWithScope().get_all_permissions(type(user).objects.get(pk=user.pk))  # the names, read once
     with django_assert_num_queries(1):
         assert ModelBackendWithScope().get_all_permissions(fresh) == expected
         assert ModelBackendWithScope().get_all_permissions(fresh) == expected  # kept on the user
-
-
-def test_a_permission_made_after_the_names_were_read_is_named_too(county):
-    from django.contrib.contenttypes.models import ContentType
-
-    user = UserFactory(groups=["inspector"], jurisdiction=county)
-    ModelBackendWithScope().get_all_permissions(type(user).objects.get(pk=user.pk))
-    made = Permission.objects.create(
-        codename="approve_everything", name="x", content_type=ContentType.objects.get_for_model(Group)
-    )
-    user.user_permissions.add(made)
-    assert "auth.approve_everything" in ModelBackendWithScope().get_all_permissions(type(user).objects.get(pk=user.pk))
-
-
-def test_an_unknown_permission_id_reads_the_names_again(county, django_assert_num_queries):
-    from clusters import backends
-
-    user = UserFactory(groups=["inspector"], jurisdiction=county)
-    expected = ModelBackend().get_all_permissions(type(user).objects.get(pk=user.pk))
-    # As if another process had made a permission since: the kept names lack one the user holds.
-    names = backends._permission_names_by_id("default")
-    version, _ = backends._names_by_id["default"]
-    backends._names_by_id["default"] = (version, {pk: n for pk, n in names.items() if n != sorted(expected)[0]})
-    fresh = type(user).objects.get(pk=user.pk)
-    with django_assert_num_queries(2):  # who holds what, then every permission's name
-        assert ModelBackendWithScope().get_all_permissions(fresh) == expected
 
 
 def test_a_users_own_permission_counts_beside_their_groups(county):
@@ -126,27 +99,3 @@ def test_a_user_of_no_group_holds_only_their_own_permissions(county):
 def test_a_superuser_holds_every_permission(county):
     user = UserFactory(jurisdiction=county, is_superuser=True)
     assert len(ModelBackendWithScope().get_all_permissions(user)) == Permission.objects.count()
-
-
-def test_the_permission_names_are_read_again_after_migrating(county):
-    from django.apps import apps
-    from django.db.models.signals import post_migrate
-
-    from clusters import backends
-
-    user = UserFactory(groups=["inspector"], jurisdiction=county)
-    ModelBackendWithScope().get_all_permissions(type(user).objects.get(pk=user.pk))
-    assert backends._names_by_id
-    post_migrate.send(sender=apps.get_app_config("clusters"), app_config=apps.get_app_config("clusters"))
-    assert backends._names_by_id == {}
-
-
-def test_the_permission_names_are_read_again_once_the_records_change(county, django_assert_num_queries):
-    from config import freshness
-
-    user = UserFactory(groups=["inspector"], jurisdiction=county)
-    fresh = type(user).objects.get(pk=user.pk)
-    ModelBackendWithScope().get_all_permissions(type(user).objects.get(pk=user.pk))
-    freshness._new_version()  # what a committed change of the records does
-    with django_assert_num_queries(2):  # who holds what, then the names as of the new records version
-        ModelBackendWithScope().get_all_permissions(fresh)
