@@ -23,12 +23,7 @@ register = template.Library()
 
 def url(name: str, *args) -> str:
     """`reverse(name, args=args)`, kept for the URL configuration and script prefix in use."""
-    return _reversed(name, args, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
-
-
-@lru_cache(maxsize=2048)
-def _reversed(name: str, args: tuple, urlconf: str, prefix: str) -> str:
-    return reverse(name, args=args or None, urlconf=urlconf)
+    return _reversed_for_app(name, args, (), None, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
 
 
 @lru_cache(maxsize=4096)
