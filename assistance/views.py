@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from clusters.wording import listing
 from config.autocomplete import autocomplete_response, id_param
 from config.exports import Column, ListExport, export_requested, list_export_response, register_export
-from config.freshness import kept, query_key
+from config.freshness import kept
 from config.pagination import paginate
 from config.pinyin import Pinyin
 
@@ -504,11 +504,8 @@ def training_update(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("assistance.view_supportteam", raise_exception=True)
 def team_list(request: HttpRequest) -> HttpResponse:
     teams = select_team_list(user=request.user).order_by(Pinyin("name"), "pk")
-    page = paginate(request, teams)
     # Each row counts all of its team's tickets: the page's rows are kept until a record changes.
-    rows = page.object_list  # a query for the front half of the list, the rows read from the end for the back
-    key = query_key(rows) if hasattr(rows, "query") else (request.user.pk, page.number, page.paginator.per_page)
-    page.object_list = kept("team-list", key, lambda: list(rows))
+    page = paginate(request, teams, keep="team-list")
     return render(request, "assistance/team_list.html", {"page": page})
 
 

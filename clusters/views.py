@@ -87,7 +87,8 @@ def cluster_list(request: HttpRequest) -> HttpResponse:
     cluster_filter = _cluster_filter(request)
     if fmt := export_requested(request):
         return list_export_response(request, CLUSTER_EXPORT, fmt, cluster_filter.qs)
-    page = paginate(request, cluster_filter.qs)
+    # Each row counts its cluster's enterprises and their holdings: the page's rows are kept until a record changes.
+    page = paginate(request, cluster_filter.qs, keep="cluster-list")
     return render(request, "clusters/cluster_list.html", {"filter": cluster_filter, "page": page})
 
 

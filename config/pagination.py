@@ -18,6 +18,10 @@ PAGE_SIZES = (25, 50, 100)
 
 
 class ListPaginator(Paginator):
+    def __init__(self, object_list, per_page, *, keep: str | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.keep = keep
+
     @cached_property
     def count(self) -> int:
         """The rows of the list; of the registry's and the bureau's records, kept until one of them changes."""
@@ -38,10 +42,22 @@ class ListPaginator(Paginator):
             return self.object_list[:0]
         ordered = getattr(self.object_list, "ordered", False) and hasattr(self.object_list, "reverse")
         if not ordered or bottom <= self.count // 2:
-            return self.object_list[bottom:top]
-        rows = list(self.object_list.reverse()[self.count - top : self.count - bottom])
+            return self._read(self.object_list[bottom:top])
+        return self._read(self.object_list.reverse()[self.count - top : self.count - bottom], reverse=True)
+
+    def _read(self, rows, *, reverse: bool = False):
+        """The page's rows: the query itself, or, for a list that keeps its rows, the rows as last read while
+        no record changed (keyed by the page's own SQL, which holds the viewer's scope and filters)."""
+        if self.keep and isinstance(rows, QuerySet) and is_tracked(rows.model):
+            return kept(self.keep, (query_key(rows), reverse), lambda: _listed(rows, reverse=reverse))
+        return _listed(rows, reverse=True) if reverse else rows
+
+
+def _listed(rows, *, reverse: bool) -> list:
+    rows = list(rows)
+    if reverse:
         rows.reverse()
-        return rows
+    return rows
 
 
 def page_size(request: HttpRequest) -> int:
@@ -69,9 +85,12 @@ def page_asked(paginator: ListPaginator, number) -> Page:
         return paginator.page(paginator.num_pages if number > 1 else 1)
 
 
-def paginate(request: HttpRequest, queryset) -> Page:
-    """The page of the list the request asks for ("last" is the last); every list page uses this."""
-    paginator = ListPaginator(queryset, page_size(request))
+def paginate(request: HttpRequest, queryset, *, keep: str | None = None) -> Page:
+    """The page of the list the request asks for ("last" is the last); every list page uses this.
+
+    With `keep`, a list whose rows each count many records keeps its pages' rows until a record changes.
+    """
+    paginator = ListPaginator(queryset, page_size(request), keep=keep)
     page = page_asked(paginator, request.GET.get("page"))
     page.sizes = PAGE_SIZES
     page.elided_range = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))

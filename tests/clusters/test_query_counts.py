@@ -62,3 +62,35 @@ def test_enterprise_detail_query_count_does_not_grow_with_holdings(client_for, m
         HonourFactory(enterprise=enterprise, year=year)
         StandardRoleFactory(enterprise=enterprise)
     assert _queries(client, enterprise.get_absolute_url()) == few
+
+
+def test_the_cluster_lists_rows_are_read_once_until_a_record_changes(client_for, manager, county, cluster):
+    client = client_for(manager)
+    url = reverse("clusters:cluster-list")
+    EnterpriseFactory(cluster=cluster)
+
+    def count_reads():
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(url)
+        return [q["sql"] for q in ctx.captured_queries if "clusters_honour" in q["sql"]]
+
+    assert len(count_reads()) == 1
+    assert count_reads() == []  # the page's rows, with their counts, are read back
+    rows = {c.pk: c.enterprise_count for c in client.get(url).context["page"].object_list}
+    assert rows[cluster.pk] == 1
+    HonourFactory(enterprise=EnterpriseFactory(cluster=cluster))
+    rows = {c.pk: (c.enterprise_count, c.honour_count) for c in client.get(url).context["page"].object_list}
+    assert rows[cluster.pk] == (2, 1)
+
+
+def test_kept_cluster_rows_are_the_viewers_own_and_their_filters(
+    client_for, inspector, manager, cluster, other_cluster
+):
+    EnterpriseFactory(cluster=other_cluster)
+    url = reverse("clusters:cluster-list")
+    city_rows = [c.pk for c in client_for(manager).get(url).context["page"].object_list]
+    assert {cluster.pk, other_cluster.pk} <= set(city_rows)
+    county_rows = [c.pk for c in client_for(inspector).get(url).context["page"].object_list]
+    assert cluster.pk in county_rows and other_cluster.pk not in county_rows
+    named = client_for(manager).get(url, {"q": cluster.name}).context["page"].object_list
+    assert [c.pk for c in named] == [cluster.pk]
