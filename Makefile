@@ -38,11 +38,14 @@ lint: install
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 
+# Each pass runs on TEST_WORKERS processes (pytest-xdist), each with its own database and files;
+# `make test TEST_WORKERS=0` runs in one process.
+TEST_WORKERS ?= auto
 test-sqlite: install
-	DATABASE_URL= $(BIN)/pytest
+	DATABASE_URL= $(BIN)/pytest -n $(TEST_WORKERS)
 
 test-postgres: install
-	$(BIN)/python tests/run_postgres.py
+	$(BIN)/python tests/run_postgres.py -n $(TEST_WORKERS)
 
 test: lint test-sqlite test-postgres
 
