@@ -9,9 +9,14 @@ asked for again before anything changed reads its figures back; after any change
 afresh. Writes that bypass the model signals (bulk loads by the scale-data command) replace the token
 themselves, and every kept figure also expires after FIGURES_CACHE_SECONDS, which bounds how stale a
 figure can be when several app servers do not share one cache.
+
+Within one request each version is read from the cache once (a page may keep several figures) and is
+replaced there when the request's own writes give a new one; a change another request commits meanwhile
+is seen from the next request on, as if the page had read every figure when it began.
 """
 
 import hashlib
+import threading
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -20,6 +25,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
+from django.core.signals import request_finished, request_started
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -37,6 +43,46 @@ UNTRACKED = {
 }
 
 
+# The versions read during the request this thread is answering; None outside a request (commands, the
+# worker, the shell), which read the cache each time.
+_request = threading.local()
+
+
+def _begin_request(**kwargs) -> None:
+    _request.versions = {}
+
+
+def _end_request(**kwargs) -> None:
+    _request.versions = None
+
+
+request_started.connect(_begin_request, dispatch_uid="figures-versions-begin")
+request_finished.connect(_end_request, dispatch_uid="figures-versions-end")
+
+
+def _read_version(key: str) -> str:
+    """The version under `key`: as read earlier in this request, or from the cache (made if missing)."""
+    versions = getattr(_request, "versions", None)
+    if versions is not None and key in versions:
+        return versions[key]
+    version = cache.get(key)
+    if version is None:
+        made = uuid.uuid4().hex
+        cache.add(key, made, None)
+        version = cache.get(key, made)
+    if versions is not None:
+        versions[key] = version
+    return version
+
+
+def _write_version(key: str) -> None:
+    version = uuid.uuid4().hex
+    cache.set(key, version, None)
+    versions = getattr(_request, "versions", None)
+    if versions is not None:
+        versions[key] = version
+
+
 def _database() -> str:
     """Which database the figures count, so that two sites sharing a cache never read each other's."""
     return hashlib.sha1(repr(connection.settings_dict.get("NAME")).encode()).hexdigest()[:12]
@@ -47,16 +93,11 @@ def _version_key() -> str:
 
 
 def records_version() -> str:
-    version = cache.get(_version_key())
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.add(_version_key(), version, None)
-        version = cache.get(_version_key(), version)
-    return version
+    return _read_version(_version_key())
 
 
 def _new_version() -> None:
-    cache.set(_version_key(), uuid.uuid4().hex, None)
+    _write_version(_version_key())
 
 
 def records_changed(*, using: str | None = None) -> None:
@@ -94,11 +135,7 @@ def _changes_key(name: str) -> str:
 
 def changes_of(name: str) -> str:
     """The current version of a set of records outside the records version (the inbox, say)."""
-    version = cache.get(_changes_key(name))
-    if version is None:
-        cache.add(_changes_key(name), uuid.uuid4().hex, None)
-        version = cache.get(_changes_key(name), "")
-    return version
+    return _read_version(_changes_key(name))
 
 
 def changed(name: str, *, using: str | None = None) -> None:
@@ -106,7 +143,7 @@ def changed(name: str, *, using: str | None = None) -> None:
     for any other that read the old records meanwhile and kept what it found under the new version."""
 
     def renew() -> None:
-        cache.set(_changes_key(name), uuid.uuid4().hex, None)
+        _write_version(_changes_key(name))
 
     renew()
     if transaction.get_connection(using).in_atomic_block:

@@ -107,3 +107,57 @@ def test_the_manager_home_counts_a_ticket_opened_after_it_was_last_shown(client_
     TicketFactory(enterprise=enterprise, opened_at=datetime.datetime.now(datetime.UTC))
     figures = client.get(reverse("home")).context["manager"]
     assert {row["key"]: row["this"] for row in figures["months"]}["opened"] == opened + 1
+
+
+def _version_reads(monkeypatch) -> list[str]:
+    """The cache reads of the records version from now on."""
+    reads = []
+    get = cache.get
+
+    def counting_get(key, *args, **kwargs):
+        if key == _version_key():
+            reads.append(key)
+        return get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", counting_get)
+    return reads
+
+
+def test_a_page_reads_the_records_version_once_however_many_figures_it_keeps(client_for, manager, monkeypatch):
+    client = client_for(manager)
+    url = reverse("assistance:ticket-list")  # the total, the scope, the rows' names, the dropdowns
+    client.get(url)
+    reads = _version_reads(monkeypatch)
+    client.get(url)
+    assert len(reads) == 1
+    client.get(url)
+    assert len(reads) == 2  # and again on the next request, which may follow another's change
+
+
+def test_outside_a_request_every_read_sees_the_latest_version(client_for, manager):
+    client_for(manager).get(reverse("reports:service"), PERIOD)
+    records_version()
+    cache.set(_version_key(), "given-by-another-server", None)
+    assert records_version() == "given-by-another-server"
+
+
+def test_a_page_that_writes_counts_its_figures_afresh_within_the_same_request(client_for, manager, enterprise):
+    """The request's own write replaces the version it read at its start, so a figure it keeps after the
+    write is counted again rather than read back from before it."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    TicketFactory(enterprise=enterprise)
+    # A request's signals without closing the test's connection, as the test client sends them.
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    request_started.send(sender=None)
+    try:
+        assert kept("tickets", "all", lambda: 1) == 1
+        assert kept("tickets", "all", lambda: 2) == 1
+        TicketFactory(enterprise=enterprise)
+        assert kept("tickets", "all", lambda: 2) == 2
+    finally:
+        request_finished.send(sender=None)
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
